@@ -1,0 +1,21 @@
+/**
+ * Node adapters at the edge of Zhiyin: files, ffmpeg. Everything here wraps the portable
+ * core (src/audio, src/dsp, src/loudness) for use on a server or in the CLI.
+ */
+export {
+  fileError,
+  openAudioFile,
+  probeAudioFile,
+  readAudioFile,
+  writeWavFile,
+  type OpenFileOptions,
+} from './files.js';
+export { ffmpegAudioStream, ffprobeInfo, hasFfmpeg } from './ffmpeg.js';
+export {
+  convertAudioFile,
+  measureLoudnessFile,
+  type ConvertOptions,
+  type ConvertReport,
+  type LoudnessFileOptions,
+  type ProgressHandler,
+} from './convert.js';
