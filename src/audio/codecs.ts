@@ -14,6 +14,7 @@ import { MPEGDecoder } from 'mpg123-decoder';
 import { OggOpusDecoder } from 'ogg-opus-decoder';
 import { ZhiyinError } from '../errors/index.js';
 import type { ByteReader } from './bytes.js';
+import { OggPageChecker } from './ogg.js';
 import type { AudioInfo, PlanarAudio } from './types.js';
 
 /** What every wasm-audio-decoders decoder returns. */
@@ -79,39 +80,63 @@ function createDecoder(info: AudioInfo): WasmDecoder {
 export interface CompressedDecodeOptions {
   tolerateErrors?: boolean;
   onWarning?: (message: string) => void;
+  /** Opus pre-skip from the OpusHead header (samples at 48 kHz), for exact trimming. */
+  opusPreSkip?: number;
 }
 
 /** Bytes fed to a decoder per call. */
 const FEED_BYTES = 1 << 16;
 
 /**
+ * The FLAC decoder scales an N-bit sample s to s / (2^(N−1) − 1); everything else in Zhiyin
+ * (and ffmpeg) uses s / 2^(N−1). Rescaling recovers the integers exactly up to 24 bits
+ * (the float error of s/(2^(N−1)−1) times 2^(N−1)−1 stays below half a step), so lossless
+ * stays sample-exact.
+ */
+function rescaleFlac(channels: Float32Array[], bitDepth: number): void {
+  if (!(bitDepth >= 4 && bitDepth <= 32)) return;
+  const full = 2 ** (bitDepth - 1);
+  const up = full - 1,
+    down = 1 / full;
+  for (const ch of channels)
+    for (let i = 0; i < ch.length; i++) ch[i] = Math.round(ch[i]! * up) * down;
+}
+
+/**
  * Streams planar chunks decoded from `reader` (positioned at the container start) with the
  * decoder for `info.codec`. `info` comes from the headers and is checked against the output.
+ * Integrity: Ogg pages are verified (ogg.ts); FLAC and Ogg streams whose headers state their
+ * length are checked against it, so skipped damaged frames do not pass unnoticed.
  */
 export async function* decodeCompressed(
   reader: ByteReader,
   info: AudioInfo,
   options: CompressedDecodeOptions = {},
 ): AsyncGenerator<PlanarAudio> {
+  const problem = (code: 'CORRUPT_DATA' | 'TRUNCATED', message: string): void => {
+    if (!options.tolerateErrors) {
+      throw new ZhiyinError(
+        code,
+        `${message} Pass --tolerate-errors (tolerateErrors: true) to keep what can be decoded.`,
+      );
+    }
+    options.onWarning?.(message);
+  };
+  const name =
+    info.codec === 'flac' && info.container === 'ogg' ? 'OGG FLAC' : info.codec.toUpperCase();
   beginQuiet();
   let decoder: WasmDecoder | undefined;
   try {
     decoder = createDecoder(info);
     await decoder.ready;
+    const ogg = info.container === 'ogg' ? new OggPageChecker() : undefined;
     let total = 0;
-    const take = (r: DecodedResult): PlanarAudio | undefined => {
-      if (r.errors.length) {
-        const e = r.errors[0]!;
-        const message = `The ${info.codec.toUpperCase()} stream is damaged near frame ${e.frameNumber}: ${e.message}.`;
-        if (!options.tolerateErrors) {
-          throw new ZhiyinError(
-            'CORRUPT_DATA',
-            `${message} Pass --tolerate-errors (tolerateErrors: true) to skip damaged frames.`,
-          );
-        }
-        for (const err of r.errors)
-          options.onWarning?.(`${info.codec} frame ${err.frameNumber}: ${err.message}`);
-      }
+    const take = (r: DecodedResult & { bitDepth?: number }): PlanarAudio | undefined => {
+      for (const e of r.errors)
+        problem(
+          'CORRUPT_DATA',
+          `The ${name} stream is damaged near frame ${e.frameNumber}: ${e.message}.`,
+        );
       if (!r.samplesDecoded) return undefined;
       if (r.sampleRate !== info.sampleRate) {
         throw new ZhiyinError(
@@ -129,37 +154,76 @@ export async function* decodeCompressed(
           `The channel count changes from ${info.channelCount} to ${channels.length} inside the stream; split the file first.`,
         );
       }
+      channels = channels.map((c) =>
+        c.length === r.samplesDecoded ? c : c.subarray(0, r.samplesDecoded),
+      );
+      if (info.codec === 'flac') rescaleFlac(channels, r.bitDepth ?? info.bitDepth ?? 16);
       total += r.samplesDecoded;
-      return {
-        sampleRate: r.sampleRate,
-        channels: channels.map((c) =>
-          c.length === r.samplesDecoded ? c : c.subarray(0, r.samplesDecoded),
-        ),
-      };
+      return { sampleRate: r.sampleRate, channels };
+    };
+    // The last chunk is held back until the end, so that it can be trimmed to the exact length.
+    let held: PlanarAudio | undefined;
+    const feed = async (bytes: Uint8Array): Promise<PlanarAudio | undefined> => {
+      if (ogg) {
+        const checked = ogg.push(bytes);
+        for (const p of checked.problems)
+          problem('CORRUPT_DATA', `The Ogg stream is damaged: ${p}.`);
+        bytes = checked.pages;
+        if (!bytes.length) return undefined;
+      }
+      return take(await decoder!.decode(bytes));
     };
     for (let bytes = await reader.next(FEED_BYTES); bytes; bytes = await reader.next(FEED_BYTES)) {
-      const chunk = take(await decoder.decode(bytes));
-      if (chunk) yield chunk;
+      const chunk = await feed(bytes);
+      if (!chunk) continue;
+      if (held) yield held;
+      held = chunk;
     }
+    if (ogg && ogg.leftover() > 0)
+      problem(
+        'TRUNCATED',
+        `The Ogg stream ends inside a page (${ogg.leftover()} bytes left over): the file is truncated.`,
+      );
     if (decoder.flush) {
       const chunk = take(await decoder.flush());
-      if (chunk) yield chunk;
+      if (chunk) {
+        if (held) yield held;
+        held = chunk;
+      }
     }
     if (total === 0) {
-      throw new ZhiyinError(
-        'CORRUPT_DATA',
-        `The ${info.codec.toUpperCase()} stream holds no decodable audio frames.`,
-      );
+      throw new ZhiyinError('CORRUPT_DATA', `The ${name} stream holds no decodable audio frames.`);
     }
+    // The exact length, where the headers state it.
+    let expected: number | undefined;
+    if (ogg?.endOfStream && ogg.lastGranule >= 0) {
+      expected =
+        info.codec === 'opus' ? ogg.lastGranule - (options.opusPreSkip ?? 0) : ogg.lastGranule;
+    } else if (info.container === 'flac' && info.frames) {
+      expected = info.frames;
+    }
+    if (expected !== undefined && held) {
+      if (total > expected) {
+        const keep = Math.max(0, frameCount(held) - (total - expected));
+        held = {
+          sampleRate: held.sampleRate,
+          channels: held.channels.map((c) => c.subarray(0, keep)),
+        };
+      } else if (total < expected) {
+        problem(
+          'CORRUPT_DATA',
+          `${expected - total} samples of the ${name} stream are missing: damaged or truncated frames were skipped.`,
+        );
+      }
+    }
+    if (held && frameCount(held)) yield held;
   } catch (error) {
     if (error instanceof ZhiyinError) throw error;
     // The decoders throw plain Errors on malformed input (e.g. codec-parser on a bad header).
     const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new ZhiyinError(
-      'CORRUPT_DATA',
-      `The ${info.codec.toUpperCase()} stream could not be decoded (${detail}).`,
-      { cause: error },
-    );
+    throw new ZhiyinError('CORRUPT_DATA', `The ${name} stream could not be decoded (${detail}).`, {
+      cause: error,
+    });
   } finally {
     try {
       decoder?.free();
@@ -168,4 +232,8 @@ export async function* decodeCompressed(
     }
     endQuiet();
   }
+}
+
+function frameCount(a: PlanarAudio): number {
+  return a.channels[0]?.length ?? 0;
 }

@@ -13,6 +13,7 @@ import { decodeCompressed } from './codecs.js';
 import {
   containerName,
   id3v2Size,
+  opusPreSkip,
   probeCompressed,
   sniffContainer,
   type Sniffed,
@@ -84,7 +85,9 @@ async function identify(reader: ByteReader): Promise<{ sniffed: Sniffed; head: U
   const sniffed = sniffContainer(head);
   if (!sniffed) {
     const hex = Array.from(head.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ');
-    const textual = head.length >= 8 && head.subarray(0, 8).every((b) => (b >= 0x20 && b < 0x7f) || b === 9 || b === 10 || b === 13);
+    const textual =
+      head.length >= 8 &&
+      head.subarray(0, 8).every((b) => (b >= 0x20 && b < 0x7f) || b === 9 || b === 10 || b === 13);
     throw new ZhiyinError(
       'UNSUPPORTED_FORMAT',
       `Not an audio format Zhiyin recognises (it starts with ${hex}${textual ? ', which looks like text' : ''}). Supported: WAV, FLAC, MP3, Ogg Vorbis/Opus, and with ffmpeg installed M4A/AAC, WebM, AIFF and video files.`,
@@ -145,7 +148,13 @@ export async function openAudioStream(
     }
     if (needsFfmpeg(sniffed.container)) throw ffmpegNeeded(sniffed.container);
     const info = probeCompressed(sniffed, head);
-    return { info, chunks: closing(reader, decodeCompressed(reader, info, options)) };
+    return {
+      info,
+      chunks: closing(
+        reader,
+        decodeCompressed(reader, info, { ...options, opusPreSkip: opusPreSkip(head) }),
+      ),
+    };
   } catch (error) {
     await reader.close();
     throw error;

@@ -267,6 +267,12 @@ export function probeCompressed(
   );
 }
 
+/** The pre-skip (priming samples at 48 kHz) of an Ogg Opus stream from its first page, or 0. */
+export function opusPreSkip(head: Uint8Array): number {
+  const p = firstOggPacket(head);
+  return p && p.length >= 12 && ascii(p, 0, 8) === 'OpusHead' ? p[10]! | (p[11]! << 8) : 0;
+}
+
 /** Granule position of the last complete page of stream `serial` in `tail`. */
 function lastOggGranule(tail: Uint8Array, serial: number): number | undefined {
   for (let i = tail.length - 27; i >= 0; i--) {

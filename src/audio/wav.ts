@@ -238,7 +238,8 @@ export async function* readWavData(
     yield { sampleRate, channels };
   }
   if (header.dataBytes !== undefined && remaining > 0) {
-    const message = `The WAV file is truncated: its header promises ${header.dataBytes} bytes of audio but the file ends ${remaining} bytes short.`;
+    const short = remaining - carry.length; // bytes of a partial last frame did arrive
+    const message = `The WAV file is truncated: its header promises ${header.dataBytes} bytes of audio but the file ends ${short} bytes short.`;
     if (!options.tolerateErrors) {
       throw new ZhiyinError(
         'TRUNCATED',

@@ -62,7 +62,7 @@ async function readHead(
     handle = await open(path, 'r');
     const head = new Uint8Array(Math.min(size, info.size));
     await handle.read(head, 0, head.length, 0);
-    const tail = new Uint8Array(Math.min(65536, info.size));
+    const tail = new Uint8Array(Math.min(1 << 17, info.size)); // holds the last Ogg page (≤ 65,307 bytes)
     await handle.read(tail, 0, tail.length, info.size - tail.length);
     return { head, tail, size: info.size };
   } catch (error) {
