@@ -70,5 +70,3 @@ export function resamplerReport(): string {
     rows,
   );
 }
-
-if (import.meta.url === `file://${process.argv[1]}`) console.log(resamplerReport());

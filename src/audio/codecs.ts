@@ -89,17 +89,15 @@ const FEED_BYTES = 1 << 16;
 
 /**
  * The FLAC decoder scales an N-bit sample s to s / (2^(N−1) − 1); everything else in Zhiyin
- * (and ffmpeg) uses s / 2^(N−1). Rescaling recovers the integers exactly up to 24 bits
- * (the float error of s/(2^(N−1)−1) times 2^(N−1)−1 stays below half a step), so lossless
- * stays sample-exact.
+ * (and ffmpeg) uses s / 2^(N−1). Multiplying by (2^(N−1) − 1) / 2^(N−1) and storing as
+ * float32 gives exactly s / 2^(N−1) for every sample of every depth up to 24 bits (checked
+ * exhaustively), so lossless stays sample-exact; at 32 bits it is within one float step.
  */
 function rescaleFlac(channels: Float32Array[], bitDepth: number): void {
   if (!(bitDepth >= 4 && bitDepth <= 32)) return;
   const full = 2 ** (bitDepth - 1);
-  const up = full - 1,
-    down = 1 / full;
-  for (const ch of channels)
-    for (let i = 0; i < ch.length; i++) ch[i] = Math.round(ch[i]! * up) * down;
+  const k = (full - 1) / full;
+  for (const ch of channels) for (let i = 0; i < ch.length; i++) ch[i] = ch[i]! * k;
 }
 
 /**
@@ -124,11 +122,28 @@ export async function* decodeCompressed(
   };
   const name =
     info.codec === 'flac' && info.container === 'ogg' ? 'OGG FLAC' : info.codec.toUpperCase();
+  // The decoders throw plain Errors (or WebAssembly traps) on malformed input: those are the
+  // file's fault, so they become CORRUPT_DATA. Errors from our own code stay what they are.
+  const guarded = async <T>(what: () => T | Promise<T>): Promise<T> => {
+    try {
+      return await what();
+    } catch (error) {
+      if (error instanceof ZhiyinError) throw error;
+      const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      throw new ZhiyinError(
+        'CORRUPT_DATA',
+        `The ${name} stream could not be decoded (${detail}).`,
+        {
+          cause: error,
+        },
+      );
+    }
+  };
   beginQuiet();
   let decoder: WasmDecoder | undefined;
   try {
-    decoder = createDecoder(info);
-    await decoder.ready;
+    decoder = await guarded(() => createDecoder(info));
+    await guarded(() => decoder!.ready);
     const ogg = info.container === 'ogg' ? new OggPageChecker() : undefined;
     let total = 0;
     const take = (r: DecodedResult & { bitDepth?: number }): PlanarAudio | undefined => {
@@ -171,7 +186,7 @@ export async function* decodeCompressed(
         bytes = checked.pages;
         if (!bytes.length) return undefined;
       }
-      return take(await decoder!.decode(bytes));
+      return take(await guarded(() => decoder!.decode(bytes)));
     };
     for (let bytes = await reader.next(FEED_BYTES); bytes; bytes = await reader.next(FEED_BYTES)) {
       const chunk = await feed(bytes);
@@ -185,7 +200,8 @@ export async function* decodeCompressed(
         `The Ogg stream ends inside a page (${ogg.leftover()} bytes left over): the file is truncated.`,
       );
     if (decoder.flush) {
-      const chunk = take(await decoder.flush());
+      const flush = decoder.flush.bind(decoder);
+      const chunk = take(await guarded(flush));
       if (chunk) {
         if (held) yield held;
         held = chunk;
@@ -217,13 +233,6 @@ export async function* decodeCompressed(
       }
     }
     if (held && frameCount(held)) yield held;
-  } catch (error) {
-    if (error instanceof ZhiyinError) throw error;
-    // The decoders throw plain Errors on malformed input (e.g. codec-parser on a bad header).
-    const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new ZhiyinError('CORRUPT_DATA', `The ${name} stream could not be decoded (${detail}).`, {
-      cause: error,
-    });
   } finally {
     try {
       decoder?.free();

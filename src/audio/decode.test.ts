@@ -101,6 +101,21 @@ describe('format sniffing and probing', () => {
 });
 
 describe('built-in decoders on the fixtures', () => {
+  it('rescales the FLAC decoder output exactly: s/(2^(N−1)−1) → s/2^(N−1) for every 16- and 24-bit s', () => {
+    // The identity codecs.ts relies on, checked for every sample value.
+    const out = new Float32Array(1);
+    for (const bits of [16, 24]) {
+      const full = 2 ** (bits - 1),
+        k = (full - 1) / full;
+      let bad = 0;
+      for (let s = -full; s < full; s++) {
+        out[0] = Math.fround(s / (full - 1)) * k;
+        if (out[0] !== s / full) bad++;
+      }
+      expect(bad, `${bits}-bit`).toBe(0);
+    }
+  });
+
   it('decodes FLAC sample-exactly against the WAV it was made from', async () => {
     const wav = await decodeAudio(fixture('chord.wav'));
     const flac = await decodeAudio(fixture('chord.flac'));

@@ -1,0 +1,59 @@
+/**
+ * `npm run bench`: times each capability beside a named peer in the same run and writes the
+ * tables to BENCHMARKS.md with the machine and date. `--smoke` runs a tiny version (for CI)
+ * that writes test-results/bench-smoke.md instead.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { benchDecode } from './decode.js';
+import { benchFft } from './fft.js';
+import { machineLine } from './harness.js';
+import { benchLoudness } from './loudness.js';
+import { prepareMaterial } from './material.js';
+import { benchMemory } from './memory.js';
+import { benchResample } from './resample.js';
+import { resamplerReport } from '../eval/resampler.js';
+
+const smoke = process.argv.includes('--smoke');
+const rounds = smoke ? 1 : 7;
+const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
+
+const ffmpegVersion = String(execFileSync('ffmpeg', ['-version']))
+  .split('\n')[0]!
+  .replace(/ Copyright.*/, '');
+log('preparing material');
+const material = prepareMaterial(smoke ? 10 : 600);
+const sections: string[] = [];
+const started = Date.now();
+
+log('FFT');
+sections.push(
+  `## FFT (real forward transform, µs per transform, median of ${smoke ? 3 : 15} rounds)\n\n${await benchFft(smoke)}\n\nThe FFT behind \`RealFft\` is PFFFT-WASM where it loads (sizes ≥ 32); our JS kernel remains for smaller sizes, double precision and as the fallback. See docs/architecture.md.`,
+);
+log('decode');
+sections.push(
+  `## Decoding (median of ${rounds} rounds)\n\nMaterial: ${material.source}; ${material.seconds} s, 44.1 kHz stereo; MP3 192 kbit/s, Vorbis q5, Opus 128 kbit/s, AAC 192 kbit/s. Ours streams the file through \`openAudioFile\` in this process; ffmpeg (${ffmpegVersion}) decodes the same file to 32-bit float with one thread into /dev/null, a process per run (its start-up, about 40 ms, is included).\n\n${await benchDecode(material, rounds)}`,
+);
+log('loudness');
+sections.push(
+  `## Loudness (median of ${rounds} rounds)\n\nThe same ${material.seconds} s programme as raw 48 kHz stereo float32, read from disk in 1 MiB chunks by ours and by ffmpeg (a process per run).\n\n${await benchLoudness(material, rounds)}`,
+);
+log('resample');
+sections.push(
+  `## Resampling (median of ${rounds} rounds)\n\n${await benchResample(material, rounds)}\n\nDesigned response and sweep SNR of our resampler (eval/resampler.ts):\n\n${resamplerReport()}`,
+);
+if (!smoke) {
+  log('memory (1-hour files; the first run encodes them, which takes a few minutes)');
+  sections.push(`## Memory on long input\n\n${benchMemory(material, 3600)}`);
+}
+
+const date = new Date().toISOString().slice(0, 10);
+const text = `# Benchmarks\n\nWritten by \`npm run bench\` on ${date}. Machine: ${machineLine()}. Run time ${((Date.now() - started) / 1000).toFixed(0)} s.\nEach figure is a median of interleaved rounds; ratios are ratios of medians.\n\n${sections.join('\n\n')}\n`;
+if (smoke) {
+  mkdirSync('test-results', { recursive: true });
+  writeFileSync('test-results/bench-smoke.md', text);
+  console.log(text);
+} else {
+  writeFileSync('BENCHMARKS.md', text);
+  console.log(text);
+}

@@ -1,0 +1,242 @@
+/**
+ * End-to-end tests of the built `zhiyin` CLI (npm test builds it first): help, output,
+ * exit codes, and one clear line for every kind of bad input.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decodeAudio, encodeWav } from '../src/audio/index.js';
+import { measureLoudness } from '../src/loudness/index.js';
+import { repoRoot } from './shared-data.js';
+import { ffmpegAvailable } from './tools.js';
+import { sine } from './signals.js';
+
+const cli = join(repoRoot, 'dist/src/cli/main.js');
+const dir = mkdtempSync(join(tmpdir(), 'zhiyin-cli-'));
+const fixture = (name: string) => join(repoRoot, 'test/fixtures', name);
+
+function zhiyin(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [cli, ...args], {
+    encoding: 'utf8',
+    cwd: dir,
+    timeout: 120_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A bad-input run: exit code 2, exactly one line on stderr, no stack trace. */
+function expectOneLineError(r: ReturnType<typeof zhiyin>, pattern: RegExp): void {
+  expect(r.code).toBe(2);
+  const lines = r.stderr.trim().split('\n');
+  expect(lines[0]).toMatch(pattern);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+  expect(lines.filter((l) => !l.startsWith('(run')).length).toBe(1);
+}
+
+describe('zhiyin CLI', () => {
+  it('prints help for the program and every command', () => {
+    const top = zhiyin('--help');
+    expect(top.code).toBe(0);
+    for (const command of ['info', 'loudness', 'convert', 'demo']) {
+      expect(top.stdout).toContain(command);
+      const r = zhiyin(command, '--help');
+      expect(r.code, command).toBe(0);
+      expect(r.stdout).toMatch(/Usage: zhiyin/);
+    }
+  });
+
+  it('info: reports format, codec, rate, channels and duration, as text and JSON', () => {
+    const r = zhiyin('info', fixture('chord.flac'));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/format\s+FLAC/);
+    expect(r.stdout).toMatch(/sample rate\s+44100 Hz/);
+    expect(r.stdout).toMatch(/duration\s+0:00\.500/);
+    const j = JSON.parse(zhiyin('info', fixture('chord.mp3'), '--json').stdout) as Record<
+      string,
+      unknown
+    >;
+    expect(j).toMatchObject({
+      container: 'mp3',
+      codec: 'mp3',
+      sampleRate: 44100,
+      channelCount: 2,
+      frames: 22050,
+    });
+  });
+
+  it('loudness: measures a known level (−20 dBFS 1 kHz sine in stereo = −20.0 LUFS)', () => {
+    const path = join(dir, 'sine.wav');
+    const x = sine(1000, 48000, 10 * 48000, 0.1);
+    writeFileSync(path, encodeWav({ sampleRate: 48000, channels: [x, x] }, { format: 'float32' }));
+    const j = JSON.parse(zhiyin('loudness', path, '--json').stdout) as {
+      integratedLufs: number;
+      truePeakDbtp: number;
+    };
+    expect(j.integratedLufs).toBeCloseTo(-20.0, 1);
+    expect(j.truePeakDbtp).toBeCloseTo(-20.0, 1);
+    expect(zhiyin('loudness', path).stdout).toMatch(/integrated\s+-20\.0 LUFS/);
+  });
+
+  it('loudness --json writes null for the levels of silence', () => {
+    const path = join(dir, 'silence.wav');
+    writeFileSync(path, encodeWav({ sampleRate: 48000, channels: [new Float32Array(48000)] }));
+    const j = JSON.parse(zhiyin('loudness', path, '--json').stdout) as { integratedLufs: unknown };
+    expect(j.integratedLufs).toBeNull();
+  });
+
+  it('convert: resamples, changes channels and bit depth', async () => {
+    const out = join(dir, 'converted.wav');
+    const r = zhiyin(
+      'convert',
+      fixture('chord.wav'),
+      out,
+      '--rate',
+      '48000',
+      '--channels',
+      '1',
+      '--bits',
+      '24',
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const a = await decodeAudio(readFileSync(out));
+    expect(a.sampleRate).toBe(48000);
+    expect(a.channels).toHaveLength(1);
+    expect(a.info.bitDepth).toBe(24);
+    expect(a.channels[0]!.length).toBe(24000);
+  });
+
+  it('convert --normalize -14 --true-peak -1 reaches the target or stops at the ceiling', async () => {
+    const src = join(dir, 'quiet.wav'),
+      out = join(dir, 'loud.wav');
+    const x = sine(440, 48000, 10 * 48000, 0.05);
+    writeFileSync(src, encodeWav({ sampleRate: 48000, channels: [x, x] }, { format: 'float32' }));
+    const r = zhiyin('convert', src, out, '--normalize', '-14', '--true-peak', '-1', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as { normalization: { limitedBy: string } };
+    const result = measureLoudness(await decodeAudio(readFileSync(out)));
+    expect(result.truePeakDbtp).toBeLessThanOrEqual(-1 + 0.05); // 16-bit dither adds a hair
+    if (report.normalization.limitedBy === 'target')
+      expect(result.integratedLufs).toBeCloseTo(-14, 1);
+    else expect(result.integratedLufs).toBeLessThan(-14);
+  });
+
+  it('convert refuses to overwrite without --overwrite and writes only WAV', () => {
+    const out = join(dir, 'exists.wav');
+    writeFileSync(out, 'keep me');
+    expectOneLineError(zhiyin('convert', fixture('chord.wav'), out), /exists already.*--overwrite/);
+    expect(readFileSync(out, 'utf8')).toBe('keep me');
+    expectOneLineError(
+      zhiyin('convert', fixture('chord.wav'), join(dir, 'x.mp3')),
+      /WAV files only/,
+    );
+    expect(zhiyin('convert', fixture('chord.wav'), out, '-y').code).toBe(0);
+  });
+
+  it('meets bad input with one clear line and exit code 2', () => {
+    const text = join(dir, 'notes.txt');
+    writeFileSync(text, 'these are not audio samples at all');
+    const empty = join(dir, 'empty.wav');
+    writeFileSync(empty, '');
+    const truncated = join(dir, 'truncated.wav');
+    const wav = readFileSync(fixture('chord.wav'));
+    writeFileSync(truncated, wav.subarray(0, wav.length - 1001));
+    mkdirSync(join(dir, 'folder.wav'), { recursive: true });
+    expectOneLineError(zhiyin('info', join(dir, 'missing.wav')), /File not found: .*missing\.wav/);
+    expectOneLineError(zhiyin('loudness', text), /Not an audio format.*looks like text/);
+    expectOneLineError(zhiyin('loudness', empty), /empty \(0 bytes\)/);
+    expectOneLineError(zhiyin('loudness', truncated), /truncated.*--tolerate-errors/);
+    expectOneLineError(zhiyin('info', join(dir, 'folder.wav')), /is a directory/);
+    expectOneLineError(
+      zhiyin('convert', fixture('chord.wav'), join(dir, 'o.wav'), '--rate', 'fast'),
+      /--rate must be a number/,
+    );
+    expectOneLineError(
+      zhiyin('convert', fixture('chord.wav'), join(dir, 'o.wav'), '--channels', '0'),
+      /channels/,
+    );
+    expectOneLineError(zhiyin('loudness'), /missing required argument/);
+    expectOneLineError(zhiyin('frobnicate'), /unknown command/);
+  });
+
+  it('keeps what it can from a truncated file with --tolerate-errors', () => {
+    const truncated = join(dir, 'truncated2.wav');
+    const wav = readFileSync(fixture('chord.wav'));
+    writeFileSync(truncated, wav.subarray(0, wav.length - 1001));
+    const r = zhiyin('loudness', truncated, '--tolerate-errors');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/warning: .*truncated/);
+  });
+
+  it('--debug adds the stack trace', () => {
+    const r = zhiyin('info', join(dir, 'missing.wav'), '--debug');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/\n\s+at /);
+  });
+});
+
+const ff = ffmpegAvailable();
+describe.skipIf(!ff.ok)(`zhiyin CLI with ffmpeg${ff.why}`, () => {
+  it('reads M4A (AAC) through ffmpeg', () => {
+    const r = zhiyin('info', fixture('chord.m4a'), '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      container: 'mp4',
+      codec: 'aac',
+      sampleRate: 44100,
+      channelCount: 2,
+    });
+    const l = JSON.parse(zhiyin('loudness', fixture('chord.m4a'), '--json').stdout) as {
+      integratedLufs: number;
+    };
+    expect(Number.isFinite(l.integratedLufs)).toBe(true);
+  });
+
+  it('reads the audio of a video file', () => {
+    const video = join(dir, 'clip.mkv');
+    spawnSync('ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=size=64x48:rate=5:duration=1',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=440:duration=1',
+      '-c:v',
+      'mpeg4',
+      '-c:a',
+      'libvorbis',
+      '-shortest',
+      video,
+    ]);
+    const r = zhiyin('info', video, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      container: 'matroska',
+      codec: 'vorbis',
+      channelCount: 1,
+    });
+  });
+
+  it('says clearly when a video has no audio', () => {
+    const video = join(dir, 'silent-film.mkv');
+    spawnSync('ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=size=64x48:rate=5:duration=1',
+      '-c:v',
+      'mpeg4',
+      video,
+    ]);
+    expectOneLineError(zhiyin('loudness', video), /no audio stream/);
+  });
+});
