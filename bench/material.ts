@@ -128,6 +128,23 @@ export function longFile(
   format: 'wav' | 'flac' | 'mp3',
 ): string {
   const path = join(cacheDir, `long-${seconds}s.${format}`);
+  if (
+    (!existsSync(path) || statSync(path).size === 0) &&
+    format === 'flac' &&
+    seconds > 3600 &&
+    seconds % 3600 === 0
+  ) {
+    // Whole hours of FLAC: loop the one-hour file by stream copy (no re-encoding).
+    ffmpeg([
+      '-stream_loop',
+      String(seconds / 3600 - 1),
+      '-i',
+      longFile(material, 3600, 'flac'),
+      '-c',
+      'copy',
+      path,
+    ]);
+  }
   if (!existsSync(path) || statSync(path).size === 0) {
     const args =
       format === 'wav'

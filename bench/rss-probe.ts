@@ -1,41 +1,46 @@
 /**
  * Child-process probe for the memory benchmark: decodes (or meters) one file, streaming, and
- * prints the work done and the peak resident set size of this process.
+ * prints the work done, the resident set size after each quarter of the file, and the peak.
  * Usage: node dist/bench/rss-probe.js decode|loudness FILE
  */
 import { readFileSync } from 'node:fs';
 import { measureLoudnessFile, openAudioFile } from '../src/node/index.js';
 
-/**
- * Peak RSS of this process in MiB. Linux's VmHWM belongs to this program image; getrusage's
- * maxRSS would carry over the parent's peak across fork and exec.
- */
-function peakRssMiB(): number {
+/** A field of /proc/self/status in MiB (Linux), or undefined elsewhere. */
+function status(field: 'VmRSS' | 'VmHWM'): number | undefined {
   try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
-    if (m) return Number(m[1]) / 1024;
+    const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync('/proc/self/status', 'utf8'));
+    return m ? Number(m[1]) / 1024 : undefined;
   } catch {
-    // not Linux
+    return undefined;
   }
-  return process.resourceUsage().maxRSS / 1024;
 }
 
 const [mode, file] = process.argv.slice(2);
+const quarters: number[] = [];
+const onProgress = (fraction: number) => {
+  while (quarters.length < 4 && fraction >= (quarters.length + 1) / 4)
+    quarters.push(status('VmRSS') ?? NaN);
+};
 const t0 = performance.now();
 let audioSeconds = 0;
 if (mode === 'loudness') {
-  const { loudness } = await measureLoudnessFile(file!);
+  const { loudness } = await measureLoudnessFile(file!, { onProgress: (_s, f) => onProgress(f) });
   audioSeconds = loudness.durationSeconds;
 } else {
-  const { info, chunks } = await openAudioFile(file!);
+  const { info, chunks } = await openAudioFile(file!, { onProgress });
   let frames = 0;
   for await (const c of chunks) frames += c.channels[0]!.length;
   audioSeconds = frames / info.sampleRate;
 }
+// VmHWM belongs to this program image; getrusage's maxRSS would carry over the parent's peak
+// across fork and exec.
+const peak = status('VmHWM') ?? process.resourceUsage().maxRSS / 1024;
 console.log(
   JSON.stringify({
     audioSeconds,
     wallSeconds: (performance.now() - t0) / 1000,
-    maxRssMiB: peakRssMiB(),
+    peakRssMiB: peak,
+    quarterRssMiB: quarters,
   }),
 );

@@ -158,6 +158,14 @@ describe('zhiyin CLI', () => {
     );
     expectOneLineError(zhiyin('loudness'), /missing required argument/);
     expectOneLineError(zhiyin('frobnicate'), /unknown command/);
+    expectOneLineError(
+      zhiyin('convert', fixture('chord.wav'), join(dir, 'no/such/folder/o.wav')),
+      /folder does not exist/,
+    );
+    expectOneLineError(
+      zhiyin('convert', fixture('chord.wav'), join(dir, 'late.wav'), '--start', '9'),
+      /beyond the end of the input \(0\.500 s\)/,
+    );
   });
 
   it('keeps what it can from a truncated file with --tolerate-errors', () => {

@@ -173,6 +173,7 @@ export async function* decodeCompressed(
         c.length === r.samplesDecoded ? c : c.subarray(0, r.samplesDecoded),
       );
       if (info.codec === 'flac') rescaleFlac(channels, r.bitDepth ?? info.bitDepth ?? 16);
+      if (info.codec === 'vorbis' || info.codec === 'opus') channels = toWavOrder(channels);
       total += r.samplesDecoded;
       return { sampleRate: r.sampleRate, channels };
     };
@@ -241,6 +242,24 @@ export async function* decodeCompressed(
     }
     endQuiet();
   }
+}
+
+/**
+ * Vorbis and Opus (channel mapping family 1) order surround channels L, C, R, …, LFE last
+ * (Vorbis I spec §4.3.9); Zhiyin, WAV, FLAC and ffmpeg use L, R, C, LFE, …. For each
+ * channel count, the Vorbis index of each WAV-order channel.
+ */
+const VORBIS_TO_WAV: Record<number, number[]> = {
+  3: [0, 2, 1],
+  5: [0, 2, 1, 3, 4],
+  6: [0, 2, 1, 5, 3, 4],
+  7: [0, 2, 1, 6, 5, 3, 4],
+  8: [0, 2, 1, 7, 5, 6, 3, 4],
+};
+
+function toWavOrder(channels: Float32Array[]): Float32Array[] {
+  const order = VORBIS_TO_WAV[channels.length];
+  return order ? order.map((i) => channels[i]!) : channels;
 }
 
 function frameCount(a: PlanarAudio): number {

@@ -280,6 +280,23 @@ describe.skipIf(!ff.ok)(`decoders against ffmpeg on the same material${ff.why}`,
       exact: true,
       maxError: 0,
     },
+    // Surround: Vorbis and Opus store L C R … LFE; we must hand out WAV order, as ffmpeg does.
+    {
+      name: '5.1.ogg',
+      channels: 6,
+      rate: 48000,
+      args: ['-c:a', 'libvorbis'],
+      exact: false,
+      maxError: 1e-4,
+    },
+    {
+      name: '5.1.opus',
+      channels: 6,
+      rate: 48000,
+      args: ['-c:a', 'libopus'],
+      exact: false,
+      maxError: 1e-4,
+    },
   ];
   for (const c of cases) {
     it(`${c.name}: ${c.exact ? 'sample-exact' : `within ${c.maxError}`} against ffmpeg, same length`, async () => {

@@ -129,6 +129,12 @@ export async function convertAudioFile(
   ): { transforms: AudioTransform[]; sampleRate: number; channelCount: number } => {
     const transforms: AudioTransform[] = [];
     const start = Math.round((options.startSeconds ?? 0) * info.sampleRate);
+    if (info.frames !== undefined && start > 0 && start >= info.frames) {
+      throw new ZhiyinError(
+        'INVALID_ARGUMENT',
+        `The start (${options.startSeconds} s) is beyond the end of the input (${(info.frames / info.sampleRate).toFixed(3)} s).`,
+      );
+    }
     const length =
       options.durationSeconds === undefined
         ? Infinity

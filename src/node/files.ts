@@ -200,6 +200,11 @@ export async function writeWavFile(
   } catch (error) {
     await handle?.close().catch(() => undefined);
     await rm(temp, { force: true }).catch(() => undefined);
+    if ((error as NodeJS.ErrnoException)?.code === 'ENOENT') {
+      throw new ZhiyinError('IO_ERROR', `Cannot write ${path}: its folder does not exist.`, {
+        cause: error,
+      });
+    }
     throw fileError(error, path);
   }
 }
