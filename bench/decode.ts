@@ -3,10 +3,9 @@
  * beside ffmpeg decoding the same file to 32-bit float PCM (a process per run, output to
  * /dev/null, one thread). Median of interleaved rounds; × real time and the time ratio.
  */
-import { spawnSync } from 'node:child_process';
 import { openAudioFile } from '../src/node/index.js';
 import type { Material } from './material.js';
-import { fmt, markdownTable, timeInterleaved } from './harness.js';
+import { ffmpegToNull, fmt, markdownTable, timeInterleaved } from './harness.js';
 
 async function decodeOurs(path: string): Promise<number> {
   const { chunks } = await openAudioFile(path);
@@ -15,32 +14,13 @@ async function decodeOurs(path: string): Promise<number> {
   return frames;
 }
 
-function decodeFfmpeg(path: string): void {
-  const r = spawnSync('ffmpeg', [
-    '-nostdin',
-    '-v',
-    'error',
-    '-threads',
-    '1',
-    '-i',
-    path,
-    '-f',
-    'f32le',
-    '-c:a',
-    'pcm_f32le',
-    '-y',
-    '/dev/null',
-  ]);
-  if (r.status !== 0) throw new Error(`ffmpeg failed on ${path}`);
-}
-
 export async function benchDecode(material: Material, rounds: number): Promise<string> {
   const rows: (string | number)[][] = [];
   for (const [format, path] of Object.entries(material.files)) {
     const times = await timeInterleaved(
       [
         { name: 'ours', run: () => decodeOurs(path) },
-        { name: 'ffmpeg', run: () => decodeFfmpeg(path) },
+        { name: 'ffmpeg', run: () => ffmpegToNull(path) },
       ],
       rounds,
     );

@@ -4,6 +4,7 @@
  * Each candidate runs `rounds` times, alternating with its peers so that machine drift hits
  * all of them alike; we report the median of the rounds (never one run) and ratios of medians.
  */
+import { spawnSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 
 /** One timed candidate. `run` performs the work once and may be async. */
@@ -55,4 +56,26 @@ export function machineLine(): string {
 export function fmt(x: number, digits = 3): string {
   if (!Number.isFinite(x)) return String(x);
   return x >= 10 ** digits ? x.toFixed(0) : x.toPrecision(digits);
+}
+
+/** Runs ffmpeg single-threaded on `input` with extra `args`, writing 32-bit float PCM to /dev/null. */
+export function ffmpegToNull(input: string, args: string[] = []): void {
+  const r = spawnSync('ffmpeg', [
+    '-nostdin',
+    '-v',
+    'error',
+    '-threads',
+    '1',
+    '-i',
+    input,
+    ...args,
+    '-f',
+    'f32le',
+    '-c:a',
+    'pcm_f32le',
+    '-y',
+    '/dev/null',
+  ]);
+  if (r.status !== 0)
+    throw new Error(`ffmpeg failed on ${input}: ${String(r.stderr).slice(0, 200)}`);
 }

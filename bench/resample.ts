@@ -3,35 +3,15 @@
  * beside ffmpeg's soxr at its very-high-quality setting and ffmpeg's default swr resampler,
  * all on the same 16-bit WAV.
  */
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { decodeAudio, resampleAudio } from '../src/audio/index.js';
 import type { Material } from './material.js';
-import { fmt, markdownTable, timeInterleaved } from './harness.js';
+import { ffmpegToNull, fmt, markdownTable, timeInterleaved } from './harness.js';
 
 export async function benchResample(material: Material, rounds: number): Promise<string> {
   const audio = await decodeAudio(readFileSync(material.files.wav!));
   const seconds = audio.channels[0]!.length / audio.sampleRate;
-  const ff = (filter: string) => () => {
-    const r = spawnSync('ffmpeg', [
-      '-nostdin',
-      '-v',
-      'error',
-      '-threads',
-      '1',
-      '-i',
-      material.files.wav!,
-      '-af',
-      filter,
-      '-f',
-      'f32le',
-      '-c:a',
-      'pcm_f32le',
-      '-y',
-      '/dev/null',
-    ]);
-    if (r.status !== 0) throw new Error('ffmpeg resample failed');
-  };
+  const ff = (filter: string) => () => ffmpegToNull(material.files.wav!, ['-af', filter]);
   const times = await timeInterleaved(
     [
       { name: 'ours', run: () => resampleAudio(audio, 48000) },

@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { decodeAudio, encodeWav, probeAudio } from '../src/audio/index.js';
 import { isZhiyinError } from '../src/errors/index.js';
+import { seededRandom } from './signals.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -32,17 +33,6 @@ interface Outcome {
   code?: string;
   detail?: string;
   ms: number;
-}
-
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** The valid seed files of each format. */
@@ -161,7 +151,7 @@ async function runOne(bytes: Uint8Array): Promise<Omit<Outcome, 'index' | 'ms'>>
 async function worker(): Promise<void> {
   const { format, count, seed } = workerData as { format: string; count: number; seed: number };
   const bases = seeds(format);
-  const rnd = random(seed ^ hash(format));
+  const rnd = seededRandom(seed ^ hash(format));
   for (let index = 0; index < count; index++) {
     const base = bases[index % bases.length]!;
     const bytes = mutate(base, rnd);

@@ -9,72 +9,30 @@ import { resolve } from 'node:path';
 import { decodeAudio } from '../src/audio/index.js';
 import { measureLoudness } from '../src/loudness/index.js';
 import { markdownTable } from '../bench/harness.js';
+import { fadeInOut, sine } from './signals.js';
+import { EBU_SAMPLE_RATE, ebuCases, type LoudnessExpectations } from './ebu-cases.js';
 
-const SR = 48_000;
 const dataDir = resolve('../shared/data/loudness');
-
-function segments(list: [number, number][]): Float32Array[] {
-  const total = list.reduce((s, [sec]) => s + Math.round(sec * SR), 0);
-  const ch = new Float32Array(total);
-  let offset = 0;
-  for (const [sec, dbfs] of list) {
-    const n = Math.round(sec * SR),
-      a = Math.pow(10, dbfs / 20);
-    for (let i = 0; i < n; i++)
-      ch[offset + i] = a * Math.sin((2 * Math.PI * 1000 * (offset + i)) / SR);
-    offset += n;
-  }
-  return [ch, ch];
-}
 
 export async function loudnessReport(): Promise<string> {
   if (!existsSync(resolve(dataDir, 'expected_values.json')))
     return '(skipped: ../shared/data/loudness is absent)';
-  const e = JSON.parse(readFileSync(resolve(dataDir, 'expected_values.json'), 'utf8')) as {
-    synthetic_tech3341_integrated: Record<
-      string,
-      {
-        segments_s_dbfs?: [number, number][];
-        channel_dbfs?: number[];
-        duration_s?: number;
-        expected_LUFS: number;
-      }
-    >;
-    synthetic_tech3342_lra: Record<
-      string,
-      { segments_s_dbfs: [number, number][]; expected_LU: number }
-    >;
-    files_in_this_folder: Record<string, { expected_LUFS?: number }>;
-  };
+  const e = JSON.parse(
+    readFileSync(resolve(dataDir, 'expected_values.json'), 'utf8'),
+  ) as LoudnessExpectations;
   const rows: (string | number)[][] = [];
-  for (const [name, spec] of Object.entries(e.synthetic_tech3341_integrated)) {
-    const channels = spec.channel_dbfs
-      ? spec.channel_dbfs.map((db) =>
-          Float32Array.from(
-            { length: spec.duration_s! * SR },
-            (_, i) => Math.pow(10, db / 20) * Math.sin((2 * Math.PI * 1000 * i) / SR),
-          ),
-        )
-      : segments(spec.segments_s_dbfs!);
-    const r = measureLoudness({ sampleRate: SR, channels });
-    rows.push([
-      `Tech ${name} integrated`,
-      `${spec.expected_LUFS} LUFS`,
-      r.integratedLufs.toFixed(3),
-      (r.integratedLufs - spec.expected_LUFS).toFixed(3),
-      '±0.1',
-    ]);
-  }
-  for (const [name, spec] of Object.entries(e.synthetic_tech3342_lra)) {
+  for (const c of ebuCases(e)) {
     const r = measureLoudness(
-      { sampleRate: SR, channels: segments(spec.segments_s_dbfs) },
+      { sampleRate: EBU_SAMPLE_RATE, channels: c.channels() },
       { truePeak: false },
     );
+    const value = c.measure === 'integrated' ? r.integratedLufs : r.loudnessRangeLu;
+    const unit = c.measure === 'integrated' ? 'LUFS' : 'LU';
     rows.push([
-      `Tech ${name} loudness range`,
-      `${spec.expected_LU} LU`,
-      r.loudnessRangeLu.toFixed(3),
-      (r.loudnessRangeLu - spec.expected_LU).toFixed(3),
+      `${c.name} ${c.measure === 'integrated' ? 'integrated' : 'loudness range'}`,
+      `${c.expected} ${unit}`,
+      value.toFixed(3),
+      (value - c.expected).toFixed(3),
       '±0.1',
     ]);
   }
@@ -103,17 +61,7 @@ export async function loudnessReport(): Promise<string> {
     ['17 kHz at 48 kHz (near the 4× worst case)', 48_000, 17_000, 0.5, 1.1],
     ['997 Hz at 48 kHz, amplitude 0.5', 48_000, 997, 0.5, 0.3],
   ] as const) {
-    const n = sr,
-      fade = 0.02 * sr;
-    const x = Float32Array.from({ length: n }, (_, i) => {
-      const g =
-        i < fade
-          ? 0.5 - 0.5 * Math.cos((Math.PI * i) / fade)
-          : i > n - fade
-            ? 0.5 - 0.5 * Math.cos((Math.PI * (n - i)) / fade)
-            : 1;
-      return g * amp * Math.sin((2 * Math.PI * hz * i) / sr + phase);
-    });
+    const x = fadeInOut(sine(hz, sr, sr, amp, phase), 0.02 * sr);
     const r = measureLoudness({ sampleRate: sr, channels: [x] });
     const want = 20 * Math.log10(amp);
     tp.push([

@@ -5,22 +5,7 @@
  */
 import { resample, resamplerResponse } from '../src/dsp/index.js';
 import { markdownTable } from '../bench/harness.js';
-
-function sweepAt(t: number, seconds: number): number {
-  const f1 = 20,
-    f2 = 19_000,
-    fade = 0.05;
-  const k = Math.log(f2 / f1) / seconds;
-  const env =
-    t < fade
-      ? 0.5 - 0.5 * Math.cos((Math.PI * t) / fade)
-      : t > seconds - fade
-        ? 0.5 - 0.5 * Math.cos((Math.PI * (seconds - t)) / fade)
-        : 1;
-  return t < 0 || t > seconds
-    ? 0
-    : 0.5 * env * Math.sin(((2 * Math.PI * f1) / k) * (Math.exp(k * t) - 1));
-}
+import { sweepAt } from './signals.js';
 
 export function resamplerReport(): string {
   const rows: (string | number)[][] = [];
@@ -34,7 +19,9 @@ export function resamplerReport(): string {
   ] as const) {
     const r = resamplerResponse({ inputRate: from, outputRate: to });
     const seconds = 4;
-    const x = Float32Array.from({ length: seconds * from }, (_, n) => sweepAt(n / from, seconds));
+    const x = Float32Array.from({ length: seconds * from }, (_, n) =>
+      sweepAt(n / from, 20, 19_000, seconds),
+    );
     const t0 = performance.now();
     const y = resample(x, { inputRate: from, outputRate: to });
     const ms = performance.now() - t0;
@@ -43,7 +30,7 @@ export function resamplerReport(): string {
     const top = Math.min(19_000, 0.45 * Math.min(from, to)); // sweep energy above the passband is meant to go
     for (let n = 0; n < y.length; n++) {
       const t = n / to;
-      const ref = sweepAt(t, seconds);
+      const ref = sweepAt(t, 20, 19_000, seconds);
       const f = 20 * Math.exp((t * Math.log(19_000 / 20)) / seconds);
       if (f > top) continue;
       s += ref * ref;

@@ -11,7 +11,7 @@ import { decodeAudio, encodeWav } from '../src/audio/index.js';
 import { measureLoudness } from '../src/loudness/index.js';
 import { repoRoot } from './shared-data.js';
 import { ffmpegAvailable } from './tools.js';
-import { sine } from './signals.js';
+import { sine } from '../eval/signals.js';
 
 const cli = join(repoRoot, 'dist/src/cli/main.js');
 const dir = mkdtempSync(join(tmpdir(), 'zhiyin-cli-'));
@@ -201,8 +201,12 @@ describe.skipIf(!ff.ok)(`zhiyin CLI with ffmpeg${ff.why}`, () => {
     expect(Number.isFinite(l.integratedLufs)).toBe(true);
   });
 
-  it('reads the audio of a video file', () => {
-    const video = join(dir, 'clip.mkv');
+  /** A one-second test video (Matroska, MPEG-4 video), with a 440 Hz Vorbis track if asked. */
+  const makeVideo = (name: string, withAudio: boolean): string => {
+    const video = join(dir, name);
+    const audio = withAudio
+      ? ['-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', '-c:a', 'libvorbis', '-shortest']
+      : [];
     spawnSync('ffmpeg', [
       '-v',
       'error',
@@ -211,17 +215,16 @@ describe.skipIf(!ff.ok)(`zhiyin CLI with ffmpeg${ff.why}`, () => {
       'lavfi',
       '-i',
       'testsrc=size=64x48:rate=5:duration=1',
-      '-f',
-      'lavfi',
-      '-i',
-      'sine=frequency=440:duration=1',
+      ...audio,
       '-c:v',
       'mpeg4',
-      '-c:a',
-      'libvorbis',
-      '-shortest',
       video,
     ]);
+    return video;
+  };
+
+  it('reads the audio of a video file', () => {
+    const video = makeVideo('clip.mkv', true);
     const r = zhiyin('info', video, '--json');
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({
@@ -232,19 +235,7 @@ describe.skipIf(!ff.ok)(`zhiyin CLI with ffmpeg${ff.why}`, () => {
   });
 
   it('says clearly when a video has no audio', () => {
-    const video = join(dir, 'silent-film.mkv');
-    spawnSync('ffmpeg', [
-      '-v',
-      'error',
-      '-y',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc=size=64x48:rate=5:duration=1',
-      '-c:v',
-      'mpeg4',
-      video,
-    ]);
+    const video = makeVideo('silent-film.mkv', false);
     expectOneLineError(zhiyin('loudness', video), /no audio stream/);
   });
 });

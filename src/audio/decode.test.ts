@@ -14,7 +14,7 @@ import {
 import { ZhiyinError } from '../errors/index.js';
 import { repoRoot } from '../../test/shared-data.js';
 import { ffmpegAvailable } from '../../test/tools.js';
-import { sine } from '../../test/signals.js';
+import { sine } from '../../eval/signals.js';
 
 const fixture = (name: string) =>
   new Uint8Array(readFileSync(join(repoRoot, 'test/fixtures', name)));

@@ -7,7 +7,7 @@ import { decodeAudio, encodeWav, openAudioStream, WavEncoder } from './index.js'
 import { ZhiyinError } from '../errors/index.js';
 import { buildWav, chunk, concat } from '../../test/wav-builder.js';
 import { ffmpegAvailable } from '../../test/tools.js';
-import { sine } from '../../test/signals.js';
+import { sine } from '../../eval/signals.js';
 
 /** Little-endian integer samples of `bytes` each, interleaved. */
 function ints(values: number[], bytes: number): Uint8Array {

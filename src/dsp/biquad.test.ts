@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BiquadFilter, biquadResponse, designBiquad, type BiquadType } from './biquad.js';
-import { rms, sine } from '../../test/signals.js';
+import { rms, sine } from '../../eval/signals.js';
 
 const sr = 48_000;
 

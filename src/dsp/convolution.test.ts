@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PartitionedConvolver, convolve } from './convolution.js';
-import { noise } from '../../test/signals.js';
+import { noise } from '../../eval/signals.js';
 
 function direct(a: Float32Array, b: Float32Array): Float64Array {
   const out = new Float64Array(a.length + b.length - 1);

@@ -1,20 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Resampler, resample, resamplerResponse } from './resample.js';
-import { rms, sine } from '../../test/signals.js';
-
-/** A raised-cosine-faded exponential sweep evaluated at arbitrary times (seconds). */
-function sweepAt(t: number, f1: number, f2: number, seconds: number): number {
-  const k = Math.log(f2 / f1) / seconds;
-  const phase = ((2 * Math.PI * f1) / k) * (Math.exp(k * t) - 1);
-  const fade = 0.05;
-  const env =
-    t < fade
-      ? 0.5 - 0.5 * Math.cos((Math.PI * t) / fade)
-      : t > seconds - fade
-        ? 0.5 - 0.5 * Math.cos((Math.PI * (seconds - t)) / fade)
-        : 1;
-  return t < 0 || t > seconds ? 0 : 0.5 * env * Math.sin(phase);
-}
+import { rms, sine, sweepAt } from '../../eval/signals.js';
 
 /** SNR (dB) of resampling a 20 Hz–19 kHz sweep, against the sweep evaluated at output times. */
 function sweepSnr(inputRate: number, outputRate: number): number {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { istft, stft } from './stft.js';
-import { noise, sine } from '../../test/signals.js';
+import { noise, sine } from '../../eval/signals.js';
 import type { WindowName } from './window.js';
 
 function maxError(a: Float32Array, b: Float32Array): number {

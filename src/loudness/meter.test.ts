@@ -9,70 +9,31 @@ import {
 } from './index.js';
 import { resample } from '../dsp/index.js';
 import { decodeAudio } from '../audio/index.js';
-import { noise, sine } from '../../test/signals.js';
+import { fadeInOut, noise, sine, sineSegments } from '../../eval/signals.js';
 import { sharedAvailable, sharedPath } from '../../test/shared-data.js';
+import { EBU_SAMPLE_RATE, ebuCases, type LoudnessExpectations } from '../../eval/ebu-cases.js';
 
 const SR = 48_000;
 
-/** Stereo 1 kHz sine segments [seconds, dBFS peak], as EBU Tech 3341/3342 define their tests. */
-function segments(list: [number, number][], channelCount = 2): Float32Array[] {
-  const total = list.reduce((s, [sec]) => s + Math.round(sec * SR), 0);
-  const out = Array.from({ length: channelCount }, () => new Float32Array(total));
-  let offset = 0;
-  for (const [sec, dbfs] of list) {
-    const n = Math.round(sec * SR);
-    const a = Math.pow(10, dbfs / 20);
-    for (let i = 0; i < n; i++) {
-      const v = a * Math.sin((2 * Math.PI * 1000 * (offset + i)) / SR);
-      for (const ch of out) ch[offset + i] = v;
-    }
-    offset += n;
-  }
-  return out;
-}
+const segments = (list: [number, number][]) => sineSegments(list, SR);
 
 const expectedFile = 'loudness/expected_values.json';
 const shared = sharedAvailable(expectedFile);
-interface Expected {
-  synthetic_tech3341_integrated: Record<
-    string,
-    {
-      segments_s_dbfs?: [number, number][];
-      channel_dbfs?: number[];
-      duration_s?: number;
-      expected_LUFS: number;
-    }
-  >;
-  synthetic_tech3342_lra: Record<
-    string,
-    { segments_s_dbfs: [number, number][]; expected_LU: number }
-  >;
-  files_in_this_folder: Record<string, { expected_LUFS?: number; tolerance?: number }>;
-}
-const expected: Expected | undefined = shared.ok
-  ? (JSON.parse(readFileSync(sharedPath(expectedFile), 'utf8')) as Expected)
+const expected: LoudnessExpectations | undefined = shared.ok
+  ? (JSON.parse(readFileSync(sharedPath(expectedFile), 'utf8')) as LoudnessExpectations)
   : undefined;
 
 describe.skipIf(!shared.ok)(`EBU conformance from ../shared/data/loudness${shared.why}`, () => {
   const e = expected!;
-  for (const [name, spec] of Object.entries(e?.synthetic_tech3341_integrated ?? {})) {
-    it(`Tech ${name}: integrated ${spec.expected_LUFS} LUFS ±0.1 LU`, () => {
-      let channels: Float32Array[];
-      if (spec.channel_dbfs) {
-        const n = Math.round(spec.duration_s! * SR);
-        channels = spec.channel_dbfs.map((db) => sine(1000, SR, n, Math.pow(10, db / 20)));
-      } else channels = segments(spec.segments_s_dbfs!);
-      const r = measureLoudness({ sampleRate: SR, channels });
-      expect(Math.abs(r.integratedLufs - spec.expected_LUFS)).toBeLessThanOrEqual(0.1);
-    });
-  }
-  for (const [name, spec] of Object.entries(e?.synthetic_tech3342_lra ?? {})) {
-    it(`Tech ${name}: loudness range ${spec.expected_LU} LU ±0.1 LU`, () => {
+  for (const c of expected ? ebuCases(expected) : []) {
+    const unit = c.measure === 'integrated' ? 'LUFS' : 'LU';
+    it(`${c.name}: ${c.measure === 'integrated' ? 'integrated' : 'loudness range'} ${c.expected} ${unit} ±0.1 LU`, () => {
       const r = measureLoudness(
-        { sampleRate: SR, channels: segments(spec.segments_s_dbfs) },
-        { truePeak: false },
+        { sampleRate: EBU_SAMPLE_RATE, channels: c.channels() },
+        { truePeak: c.measure === 'integrated' },
       );
-      expect(Math.abs(r.loudnessRangeLu - spec.expected_LU)).toBeLessThanOrEqual(0.1);
+      const value = c.measure === 'integrated' ? r.integratedLufs : r.loudnessRangeLu;
+      expect(Math.abs(value - c.expected)).toBeLessThanOrEqual(0.1);
     });
   }
   for (const file of ['1770-2_Comp_RelGateTest.wav', '1770-2_Comp_AbsGateTest.wav']) {
@@ -116,15 +77,6 @@ describe('K-weighting', () => {
   });
 });
 
-function fade(x: Float32Array, n: number): Float32Array {
-  for (let i = 0; i < n; i++) {
-    const g = 0.5 - 0.5 * Math.cos((Math.PI * i) / n);
-    x[i]! *= g;
-    x[x.length - 1 - i]! *= g;
-  }
-  return x;
-}
-
 describe('true peak', () => {
   const cases: [string, number, number, number, number][] = [
     // name, sample rate, frequency, amplitude, phase
@@ -143,7 +95,7 @@ describe('true peak', () => {
   for (const [name, sr, hz, amplitude, phase] of cases) {
     it(`reads ${name} within +0.2/−0.4 dB`, () => {
       // Faded in and out over 20 ms: an abrupt start would itself overshoot (Gibbs) between samples.
-      const x = fade(sine(hz, sr, sr, amplitude, phase), 0.02 * sr);
+      const x = fadeInOut(sine(hz, sr, sr, amplitude, phase), 0.02 * sr);
       const r = measureLoudness({ sampleRate: sr, channels: [x] });
       const expected = 20 * Math.log10(amplitude);
       expect(r.truePeakDbtp - expected).toBeLessThanOrEqual(0.2);
