@@ -226,7 +226,9 @@ export async function* decodeCompressed(
           sampleRate: held.sampleRate,
           channels: held.channels.map((c) => c.subarray(0, keep)),
         };
-      } else if (total < expected) {
+      } else if (total < expected && !ogg) {
+        // (Ogg streams may legally start at a granule above 0, so for them a shortfall proves
+        // nothing; their damage shows in page checksums and sequence numbers instead.)
         problem(
           'CORRUPT_DATA',
           `${expected - total} samples of the ${name} stream are missing: damaged or truncated frames were skipped.`,

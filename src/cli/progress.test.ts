@@ -20,7 +20,7 @@ describe('createProgress', () => {
     bar.update(0.5);
     bar.update(0.51); // within 100 ms: skipped
     expect(writes).toHaveLength(1);
-    expect(writes[0]).toMatch(/^\rdecoding \[#{15}-{15}\]  50%$/);
+    expect(writes[0]).toMatch(/^\rdecoding \[#{15}-{15}\] {2}50%$/);
     bar.done();
     expect(writes[1]).toMatch(/^\r\s+\r$/);
   });
