@@ -2,8 +2,8 @@
  * Real FFT on PFFFT (Pommier's "pretty fast FFT", BSD), compiled to WebAssembly with SIMD by
  * the Echogarden project (@echogarden/pffft-wasm). Single precision.
  *
- * Chosen by benchmark (BENCHMARKS.md, "FFT"): 4–10× faster than our JS kernel and fft.js,
- * copies in and out of the WASM heap included. The module loads once, at import, with a
+ * Chosen by benchmark (BENCHMARKS.md, "FFT"): 5–7× faster than our JS kernel and 2.5–4×
+ * faster than fft.js at 256–65,536 points, copies in and out of the WASM heap included. The module loads once, at import, with a
  * top-level await; where WebAssembly SIMD is unavailable `pffftAvailable()` is false and
  * callers use the JS kernel. Buffers are shared per size: transforms are synchronous and JS
  * runs one call at a time per thread, so one set of heap buffers per size is enough and
