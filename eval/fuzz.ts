@@ -8,14 +8,20 @@
  * Each format runs in a worker thread watched by a timer, so a hang is caught and reported
  * instead of stalling the run.
  *
- * Usage: node dist/eval/fuzz.js [--per-format N] [--seed S] [--format wav] [--report out.md]
+ * Format 'files' writes each input to a file and goes through the Node route (ID3 skipping,
+ * sniffing, ffmpeg for M4A and other containers); it is slower (a process per input), so it
+ * runs --files N inputs (default: the per-format count, at most 1000).
+ *
+ * Usage: node dist/eval/fuzz.js [--per-format N] [--files N] [--seed S] [--format wav] [--report out.md]
  * Exit code 1 when any input fails.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { decodeAudio, encodeWav, probeAudio } from '../src/audio/index.js';
+import { probeAudioFile, readAudioFile } from '../src/node/index.js';
 import { isZhiyinError } from '../src/errors/index.js';
 import { seededRandom } from './signals.js';
 
@@ -24,6 +30,9 @@ const root = resolve(here, '../..');
 
 /** Wall-clock bound per input (decode + probe). */
 const TIME_BOUND_MS = 2000;
+/** For format 'files', which starts ffprobe and ffmpeg processes per input. */
+const FILES_TIME_BOUND_MS = 5000;
+const boundOf = (format: string) => (format === 'files' ? FILES_TIME_BOUND_MS : TIME_BOUND_MS);
 /** Decoded audio held in memory per input, at most. */
 const MAX_DECODED_BYTES = 64 * 2 ** 20;
 
@@ -59,6 +68,8 @@ function seeds(format: string): Uint8Array[] {
       return [fixture('chord.opus')];
     case 'unknown':
       return [new Uint8Array(64)];
+    case 'files': // the Node file route: sniffing after ID3, ffmpeg for M4A and the rest
+      return ['chord.m4a', 'chord.mp3', 'chord.wav', 'chord.opus'].map(fixture);
     default:
       throw new Error(`unknown format ${format}`);
   }
@@ -125,12 +136,24 @@ function mutate(seed: Uint8Array, rnd: () => number): Uint8Array {
   return b;
 }
 
-async function runOne(bytes: Uint8Array): Promise<Omit<Outcome, 'index' | 'ms'>> {
+/** Decodes one input: in memory, or (format 'files') as a file through the Node route. */
+async function runOne(
+  bytes: Uint8Array,
+  asFile: string | undefined,
+): Promise<Omit<Outcome, 'index' | 'ms'>> {
   try {
-    await probeAudio(bytes).catch((e: unknown) => {
-      if (!isZhiyinError(e)) throw e;
-    });
-    await decodeAudio(bytes, { maxBytes: MAX_DECODED_BYTES });
+    if (asFile) {
+      writeFileSync(asFile, bytes);
+      await probeAudioFile(asFile).catch((e: unknown) => {
+        if (!isZhiyinError(e)) throw e;
+      });
+      await readAudioFile(asFile, { maxBytes: MAX_DECODED_BYTES });
+    } else {
+      await probeAudio(bytes).catch((e: unknown) => {
+        if (!isZhiyinError(e)) throw e;
+      });
+      await decodeAudio(bytes, { maxBytes: MAX_DECODED_BYTES });
+    }
     return { kind: 'ok' };
   } catch (e) {
     if (isZhiyinError(e)) {
@@ -152,12 +175,14 @@ async function worker(): Promise<void> {
   const { format, count, seed } = workerData as { format: string; count: number; seed: number };
   const bases = seeds(format);
   const rnd = seededRandom(seed ^ hash(format));
+  const asFile =
+    format === 'files' ? join(mkdtempSync(join(tmpdir(), 'zhiyin-fuzz-')), 'input') : undefined;
   for (let index = 0; index < count; index++) {
     const base = bases[index % bases.length]!;
     const bytes = mutate(base, rnd);
     parentPort!.postMessage({ started: index });
     const t0 = performance.now();
-    const outcome = await runOne(bytes);
+    const outcome = await runOne(bytes, asFile);
     const ms = performance.now() - t0;
     parentPort!.postMessage({
       index,
@@ -208,16 +233,19 @@ function runFormat(format: string, count: number, seed: number): Promise<Summary
     let timer: NodeJS.Timeout | undefined;
     const arm = () => {
       clearTimeout(timer);
-      timer = setTimeout(() => {
-        summary.hung = true;
-        summary.failures.push({
-          index: current,
-          kind: 'failure',
-          detail: `no result after ${(5 * TIME_BOUND_MS) / 1000} s: hang`,
-          ms: 5 * TIME_BOUND_MS,
-        });
-        void w.terminate();
-      }, 5 * TIME_BOUND_MS);
+      timer = setTimeout(
+        () => {
+          summary.hung = true;
+          summary.failures.push({
+            index: current,
+            kind: 'failure',
+            detail: `no result after ${(5 * boundOf(format)) / 1000} s: hang`,
+            ms: 5 * boundOf(format),
+          });
+          void w.terminate();
+        },
+        5 * boundOf(format),
+      );
     };
     arm();
     w.on('message', (m: { started?: number } & Outcome & { rss: number }) => {
@@ -233,11 +261,11 @@ function runFormat(format: string, count: number, seed: number): Promise<Summary
       if (m.kind === 'ok') summary.ok++;
       else if (m.kind === 'error') summary.errors[m.code!] = (summary.errors[m.code!] ?? 0) + 1;
       else summary.failures.push(m);
-      if (m.ms > TIME_BOUND_MS)
+      if (m.ms > boundOf(format))
         summary.failures.push({
           ...m,
           kind: 'failure',
-          detail: `took ${m.ms.toFixed(0)} ms (bound ${TIME_BOUND_MS} ms)`,
+          detail: `took ${m.ms.toFixed(0)} ms (bound ${boundOf(format)} ms)`,
         });
     });
     const finish = () => {
@@ -267,9 +295,13 @@ async function main(): Promise<void> {
   const seed = Number(arg('--seed', '2026'));
   const only = arg('--format', '');
   const reportPath = arg('--report', '');
-  const formats = only ? [only] : ['wav', 'flac', 'mp3', 'ogg-vorbis', 'ogg-opus', 'unknown'];
+  const filesCount = Number(arg('--files', String(Math.min(count, 1000))));
+  const formats = only
+    ? [only]
+    : ['wav', 'flac', 'mp3', 'ogg-vorbis', 'ogg-opus', 'unknown', 'files'];
   const started = Date.now();
-  const summaries = await Promise.all(formats.map((f) => runFormat(f, count, seed)));
+  const countOf = (f: string) => (f === 'files' ? filesCount : count);
+  const summaries = await Promise.all(formats.map((f) => runFormat(f, countOf(f), seed)));
   const lines = [
     `| format | inputs | decoded | typed errors (by code) | failures | max ms | p99 ms | peak RSS (MiB) |`,
     `| --- | --- | --- | --- | --- | --- | --- | --- |`,
@@ -283,7 +315,7 @@ async function main(): Promise<void> {
           )} | ${s.failures.length} | ${s.maxMs.toFixed(0)} | ${s.p99Ms.toFixed(1)} | ${s.peakRssMiB.toFixed(0)} |`,
     ),
   ];
-  const text = `Fuzz run: seed ${seed}, ${count} inputs per format, ${((Date.now() - started) / 1000).toFixed(0)} s, time bound ${TIME_BOUND_MS} ms per input.\n\n${lines.join('\n')}\n`;
+  const text = `Fuzz run: seed ${seed}, ${count} inputs per format (files: ${filesCount}), ${((Date.now() - started) / 1000).toFixed(0)} s, time bound ${TIME_BOUND_MS} ms per input (${FILES_TIME_BOUND_MS} ms for files).\n\n${lines.join('\n')}\n`;
   console.log(text);
   for (const s of summaries) {
     for (const f of s.failures.slice(0, 10))
@@ -292,7 +324,7 @@ async function main(): Promise<void> {
       );
   }
   if (reportPath) writeFileSync(reportPath, text);
-  const failed = summaries.some((s) => s.failures.length > 0 || s.inputs < count);
+  const failed = summaries.some((s) => s.failures.length > 0 || s.inputs < countOf(s.format));
   if (failed) console.log('fuzz: FAILED');
   process.exit(failed ? 1 : 0);
 }

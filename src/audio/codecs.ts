@@ -213,20 +213,26 @@ export async function* decodeCompressed(
     }
     // The exact length, where the headers state it.
     let expected: number | undefined;
-    if (ogg?.endOfStream && ogg.lastGranule >= 0) {
+    // (Chained Ogg files restart their granules in each link: no single length to check.)
+    if (ogg?.endOfStream && ogg.lastGranule >= 0 && ogg.serials.size === 1) {
       expected =
         info.codec === 'opus' ? ogg.lastGranule - (options.opusPreSkip ?? 0) : ogg.lastGranule;
-    } else if (info.container === 'flac' && info.frames) {
-      expected = info.frames;
+    } else if (
+      (info.container === 'flac' || info.container === 'mp3') &&
+      info.frames &&
+      !info.framesEstimated
+    ) {
+      expected = info.frames; // FLAC STREAMINFO, or the Xing/LAME frame count of an MP3
     }
     if (expected !== undefined && held) {
-      if (total > expected) {
+      if (total > expected && info.container !== 'mp3') {
         const keep = Math.max(0, frameCount(held) - (total - expected));
         held = {
           sampleRate: held.sampleRate,
           channels: held.channels.map((c) => c.subarray(0, keep)),
         };
-      } else if (total < expected && !ogg) {
+      } else if (total < expected - (info.container === 'mp3' ? 1152 : 0) && !ogg) {
+        // (MP3: a frame's worth of slack, as encoders count delay and padding differently.)
         // (Ogg streams may legally start at a granule above 0, so for them a shortfall proves
         // nothing; their damage shows in page checksums and sequence numbers instead.)
         problem(

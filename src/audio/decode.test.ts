@@ -177,6 +177,33 @@ describe('built-in decoders on the fixtures', () => {
     );
   });
 
+  it('notices an MP3 shorter than its Xing/LAME header says', async () => {
+    const mp3 = fixture('chord.mp3');
+    const e = await zhiyinError(decodeAudio(mp3.subarray(0, Math.floor(mp3.length / 2))));
+    expect(e.message).toMatch(/samples of the MP3 stream are missing/);
+  });
+
+  it('says "truncated" when an Ogg file ends inside its first page', async () => {
+    const e = await zhiyinError(decodeAudio(fixture('chord.opus').subarray(0, 40)));
+    expect(e.code).toBe('TRUNCATED');
+    expect(e.message).toMatch(/ends inside its first page/);
+  });
+
+  it('decodes chained Ogg files (one stream after another) to their full length', async () => {
+    const a = fixture('chord.ogg'),
+      b = fixture('chord.ogg').slice();
+    b[14] ^= 0xff; // a different serial number, as a second link of a chain has
+    // (the page checksums must be recomputed for the changed serial)
+    const fixed = recrc(b);
+    const chained = new Uint8Array(a.length + fixed.length);
+    chained.set(a);
+    chained.set(fixed, a.length);
+    const decoded = await decodeAudio(chained);
+    expect(decoded.channels[0]!.length).toBe(2 * 22050);
+    const info = await probeAudio(chained, { tail: chained });
+    expect(info.frames).toBeUndefined(); // a chain's length is not in its headers
+  });
+
   it('decodes a stream fed in tiny pieces exactly as a whole buffer', async () => {
     const bytes = fixture('chord.mp3');
     async function* dribble() {
@@ -326,3 +353,29 @@ describe.skipIf(!ff.ok)(`decoders against ffmpeg on the same material${ff.why}`,
     });
   }
 });
+
+/** Rewrites the serial number (from byte 14 of the first page) and CRC of every Ogg page. */
+function recrc(ogg: Uint8Array): Uint8Array {
+  const table = new Uint32Array(256);
+  for (let i = 0; i < 256; i++) {
+    let r = i << 24;
+    for (let j = 0; j < 8; j++) r = r & 0x80000000 ? (r << 1) ^ 0x04c11db7 : r << 1;
+    table[i] = r >>> 0;
+  }
+  const out = ogg.slice();
+  const serial = out.subarray(14, 18).slice();
+  for (let at = 0; at + 27 <= out.length;) {
+    const segments = out[at + 26]!;
+    let body = 0;
+    for (let i = 0; i < segments; i++) body += out[at + 27 + i]!;
+    const length = 27 + segments + body;
+    out.set(serial, at + 14);
+    out.fill(0, at + 22, at + 26);
+    let crc = 0;
+    for (let i = at; i < at + length; i++)
+      crc = ((crc << 8) ^ table[((crc >>> 24) ^ out[i]!) & 0xff]!) >>> 0;
+    new DataView(out.buffer).setUint32(at + 22, crc, true);
+    at += length;
+  }
+  return out;
+}

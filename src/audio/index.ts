@@ -46,9 +46,16 @@ export {
   pipeChunks,
   remix,
   remixTransform,
-  remixMatrix,
   resampleAudio,
   trim,
   trimTransform,
   type AudioTransform,
 } from './ops.js';
+export {
+  SPEAKERS,
+  channelPositions,
+  defaultChannelMask,
+  remixMatrix,
+  type RemixLayouts,
+  type Speaker,
+} from './layout.js';

@@ -41,6 +41,8 @@ export class OggPageChecker {
   /** True once a page with the end-of-stream flag has passed. */
   endOfStream = false;
   pagesSeen = 0;
+  /** Logical streams seen (more than one in a chained file). */
+  readonly serials = new Set<number>();
   private skipped = 0;
 
   /** Adds bytes; returns the complete verified pages among them and what was wrong with others. */
@@ -79,6 +81,7 @@ export class OggPageChecker {
       }
       const serial = u32(page, 14),
         sequence = u32(page, 18);
+      this.serials.add(serial);
       const expected = this.nextSequence.get(serial);
       if (expected !== undefined && sequence !== expected)
         problems.push(`${sequence - expected} page(s) are missing before page ${sequence}`);

@@ -2,9 +2,7 @@
  * Everyday operations on planar audio: gain, trimming, channel mixing (down and up),
  * resampling, and their streaming forms for chunked pipelines.
  *
- * Down-mix coefficients follow ITU-R BS.775 (centre and surrounds at −3 dB into L/R, LFE
- * dropped); mono to stereo copies the signal to both sides (no pan law: a centred mono
- * source should keep its level on each speaker).
+ * Channel mixing matrices come from layout.ts (ITU-R BS.775 down-mix, up-mix by position).
  */
 import { ZhiyinError, requireInRange, requireInteger } from '../errors/index.js';
 import { Resampler, dbToGain } from '../dsp/index.js';
@@ -47,45 +45,6 @@ export function trim(
   const from = Math.min(start, total),
     to = Math.min(total, from + length);
   return { sampleRate: audio.sampleRate, channels: audio.channels.map((c) => c.slice(from, to)) };
-}
-
-/**
- * The matrix that maps `from` channels to `to` channels (rows: outputs, columns: inputs),
- * assuming the WAV/SMPTE channel order (L, R, C, LFE, Ls, Rs, …).
- * @example remixMatrix(6, 2) // 5.1 → stereo per ITU-R BS.775
- */
-export function remixMatrix(from: number, to: number): number[][] {
-  requireInteger('input channels', from, 1, 1024);
-  requireInteger('output channels', to, 1, 1024);
-  const m = Array.from({ length: to }, () => new Array<number>(from).fill(0));
-  const h = Math.SQRT1_2;
-  if (from === to) {
-    for (let i = 0; i < to; i++) m[i]![i] = 1;
-  } else if (to === 1) {
-    // Mono: the mean of the stereo pair; BS.775 weights for 5.x (LFE dropped).
-    const w =
-      from === 6
-        ? [h, h, 1, 0, h, h]
-        : from === 5
-          ? [h, h, 1, h, h]
-          : new Array<number>(from).fill(1);
-    const sum = w.reduce((a, b) => a + b, 0);
-    m[0] = w.map((v) => v / sum);
-  } else if (from === 1) {
-    for (let i = 0; i < Math.min(to, 2); i++) m[i]![0] = 1;
-  } else if (to === 2 && (from === 5 || from === 6)) {
-    const [c, ls, rs] = from === 6 ? [2, 4, 5] : [2, 3, 4];
-    m[0]![0] = 1;
-    m[0]![c] = h;
-    m[0]![ls] = h;
-    m[1]![1] = 1;
-    m[1]![c] = h;
-    m[1]![rs] = h;
-  } else {
-    // Otherwise keep the channels both sides have and leave extra outputs silent.
-    for (let i = 0; i < Math.min(from, to); i++) m[i]![i] = 1;
-  }
-  return m;
 }
 
 /**

@@ -12,7 +12,7 @@ import type { AudioInfo, ContainerFormat } from './types.js';
 /** What {@link sniffContainer} found: a container, and for Ogg the codec of its first stream. */
 export interface Sniffed {
   container: ContainerFormat;
-  /** For Ogg: 'vorbis' | 'opus' | 'flac' | 'speex' | 'unknown'. */
+  /** For Ogg: 'vorbis' | 'opus' | 'flac' | 'speex' | 'unknown', or 'truncated' when the first page is cut short. */
   oggCodec?: string;
 }
 
@@ -71,7 +71,7 @@ export function sniffContainer(head: Uint8Array): Sniffed | undefined {
 
 function oggCodec(head: Uint8Array): string {
   const packet = firstOggPacket(head);
-  if (!packet) return 'unknown';
+  if (!packet) return 'truncated';
   if (packet[0] === 1 && ascii(packet, 1, 6) === 'vorbis') return 'vorbis';
   if (ascii(packet, 0, 8) === 'OpusHead') return 'opus';
   if (packet[0] === 0x7f && ascii(packet, 1, 4) === 'FLAC') return 'flac';
@@ -90,7 +90,7 @@ function firstOggPacket(b: Uint8Array): Uint8Array | undefined {
     if (b[27 + i]! < 255) break;
   }
   const start = 27 + segments;
-  return b.subarray(start, Math.min(b.length, start + size));
+  return b.length < start + size ? undefined : b.subarray(start, start + size);
 }
 
 /** A parsed MPEG audio frame header. */
@@ -217,9 +217,11 @@ export function probeCompressed(
       }
     } else if (ascii(head, 36, 4) === 'VBRI' && head.length >= 36 + 18) {
       info.frames = u32be(head, 36 + 14) * f.samplesPerFrame;
+      info.framesEstimated = true; // VBRI gives no encoder delay or padding
     } else if (extra.streamBytes) {
       // Constant bit rate: the length follows from the byte count (an estimate; decoding is exact).
       info.frames = Math.round(((extra.streamBytes * 8) / f.bitrate) * f.sampleRate);
+      info.framesEstimated = true;
     }
     return info;
   }
@@ -248,6 +250,8 @@ export function probeCompressed(
       if (p.length < 9 + 42) throw bad('its Ogg FLAC header is too short');
       const inner = probeCompressed({ container: 'flac' }, p.subarray(9), {});
       info = { ...inner, container: 'ogg' };
+    } else if (sniffed.oggCodec === 'truncated') {
+      throw new ZhiyinError('TRUNCATED', 'The Ogg file ends inside its first page.');
     } else {
       throw new ZhiyinError(
         'UNSUPPORTED_FORMAT',
@@ -276,7 +280,9 @@ export function opusPreSkip(head: Uint8Array): number {
 /** Granule position of the last complete page of stream `serial` in `tail`. */
 function lastOggGranule(tail: Uint8Array, serial: number): number | undefined {
   for (let i = tail.length - 27; i >= 0; i--) {
-    if (tail[i] === 0x4f && ascii(tail, i, 4) === 'OggS' && u32le(tail, i + 14) === serial) {
+    if (tail[i] === 0x4f && ascii(tail, i, 4) === 'OggS') {
+      // A last page of another stream means a chained file: its length is not in its headers.
+      if (u32le(tail, i + 14) !== serial) return undefined;
       const lo = u32le(tail, i + 6),
         hi = u32le(tail, i + 10);
       if (hi === 0xffffffff && lo === 0xffffffff) continue; // no packet ends on this page

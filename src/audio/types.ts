@@ -40,11 +40,16 @@ export interface AudioInfo {
   bitDepth?: number;
   /** Total sample frames when the headers state them; undefined when only decoding can tell. */
   frames?: number;
+  /** True when `frames` is an estimate (a constant-bit-rate MP3 without a Xing/VBRI tag). */
+  framesEstimated?: boolean;
   /** Average bit rate of the stored stream in bits per second, when known. */
   bitrate?: number;
   /** WAVE_FORMAT_EXTENSIBLE speaker mask (bit 0 = front left …), when given. */
   channelMask?: number;
   lossless: boolean;
+  /** For WAV: the byte offset where the samples begin, and how many bytes the header promises. */
+  dataOffset?: number;
+  dataBytes?: number;
 }
 
 /**

@@ -217,6 +217,20 @@ describe('WAV decoding', () => {
     expect(a.info.frames).toBeUndefined();
   });
 
+  it('reads to the end when the data size is 0 (a recording whose header was never finished)', async () => {
+    const a = await decodeAudio(
+      buildWav({
+        formatTag: 1,
+        channels: 1,
+        sampleRate: 8000,
+        bits: 16,
+        data: ints([4, 5, 6], 2),
+        dataSizeField: 0,
+      }),
+    );
+    expect(Array.from(a.channels[0]!, (v) => v * 32768)).toEqual([4, 5, 6]);
+  });
+
   it('reads RF64 with a ds64 chunk', async () => {
     const ds64 = new Uint8Array(28);
     new DataView(ds64.buffer).setUint32(8, 6, true); // data size 6 bytes (low 32 bits)

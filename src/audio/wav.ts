@@ -5,8 +5,9 @@
  *
  * Reads PCM 8/16/24/32-bit (also 12- or 20-bit in wider containers), IEEE float 32/64,
  * A-law and µ-law, plain or WAVE_FORMAT_EXTENSIBLE, any channel count up to 1024 and any
- * rate. A data size of 0xFFFFFFFF (written by streaming tools such as ffmpeg on a pipe)
- * means "until the end of the file". Writes 16/24-bit PCM (with TPDF dither) and 32-bit
+ * rate. A data size of 0xFFFFFFFF (written by streaming tools such as ffmpeg on a pipe) or 0
+ * (a recording whose header was never finished) means "until the end of the file" (as in
+ * ffmpeg; a chunk written after such data cannot be told from audio and is read as samples). Writes 16/24-bit PCM (with TPDF dither) and 32-bit
  * float, WAVE_FORMAT_EXTENSIBLE when there are more than two channels or more than 16 bits.
  * References: Microsoft "Multiple Channel Audio Data and WAVE Files"; EBU Tech 3306 (RF64).
  */
@@ -20,6 +21,7 @@ import {
   encodeIntegerInterleaved,
   type SampleEncoding,
 } from './pcm.js';
+import { defaultChannelMask } from './layout.js';
 import type { AudioInfo, PlanarAudio } from './types.js';
 
 /** The most channels we accept (Ambisonics of 31st order would need 1024). */
@@ -101,9 +103,14 @@ export async function readWavHeader(reader: ByteReader): Promise<WavHeader> {
       let dataBytes: number | undefined = size;
       if (container === 'rf64' && size === UNKNOWN_SIZE && ds64DataSize !== undefined)
         dataBytes = ds64DataSize;
-      else if (size === UNKNOWN_SIZE) dataBytes = undefined;
-      const info = { ...fmt.info };
-      if (dataBytes !== undefined) info.frames = Math.floor(dataBytes / fmt.blockAlign);
+      // 0xFFFFFFFF (streaming writers) or 0 (recorders that never finished the header): as
+      // ffmpeg does, read to the end of the file.
+      else if (size === UNKNOWN_SIZE || size === 0) dataBytes = undefined;
+      const info = { ...fmt.info, dataOffset: reader.position };
+      if (dataBytes !== undefined) {
+        info.frames = Math.floor(dataBytes / fmt.blockAlign);
+        info.dataBytes = dataBytes;
+      }
       return { ...fmt, info, dataBytes };
     } else {
       // Any other chunk (LIST, bext, JUNK, fact, …): skip it without buffering.
@@ -265,18 +272,6 @@ export interface WavEncodeOptions {
   ditherSeed?: number;
 }
 
-/** Default speaker masks (Microsoft KSAUDIO_SPEAKER_*): mono, stereo, 2.1, quad, 5.0, 5.1, 6.1, 7.1. */
-const DEFAULT_MASKS: Record<number, number> = {
-  1: 0x4,
-  2: 0x3,
-  3: 0x7,
-  4: 0x33,
-  5: 0x37,
-  6: 0x3f,
-  7: 0x13f,
-  8: 0x63f,
-};
-
 /**
  * Streaming WAV writer: {@link header} then {@link encode} per chunk. When the length is not
  * known up front, write `header()` first and replace it with `header(framesWritten)` at the
@@ -365,7 +360,7 @@ export class WavEncoder {
     }
     if (extensible) {
       v.setUint16(38, bits, true);
-      v.setUint32(40, this.options.channelMask ?? DEFAULT_MASKS[this.channelCount] ?? 0, true);
+      v.setUint32(40, this.options.channelMask || defaultChannelMask(this.channelCount), true);
       // Sub-format GUID: xxxxxxxx-0000-0010-8000-00aa00389b71 with the format tag first.
       const guid = [isFloat ? 3 : 1, 0, 0, 0, 0, 0, 0x10, 0, 0x80, 0, 0, 0xaa, 0, 0x38, 0x9b, 0x71];
       b.set(guid, 44);

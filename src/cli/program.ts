@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { isZhiyinError } from '../errors/index.js';
+import { clearProgress } from './progress.js';
 import { registerConvert } from './commands/convert.js';
 import { registerDemo } from './commands/demo.js';
 import { registerInfo } from './commands/info.js';
@@ -16,6 +17,7 @@ export const EXIT_BAD_INPUT = 2;
 let debug = false;
 
 function fail(error: unknown): never {
+  clearProgress();
   if (error instanceof CommanderError) {
     // commander has printed its message already; --help and --version end here too.
     process.exit(error.exitCode === 0 ? 0 : EXIT_BAD_INPUT);
@@ -40,17 +42,24 @@ export function buildProgram(): Command {
     )
     .version('0.1.0', '-V, --version')
     .addOption(new Option('--debug', 'print stack traces for errors'))
-    .showHelpAfterError('(run with --help for usage)')
-    .exitOverride()
-    .configureOutput({
-      outputError: (text, write) => write(`zhiyin: ${text.replace(/^error: /, '').trim()}\n`),
-    });
+    .exitOverride();
   registerInfo(program);
   registerLoudness(program);
   registerConvert(program);
   registerDemo(program);
+  // Usage errors: one line, with where to look for help.
+  const oneLine = (help: string) => ({
+    outputError: (text: string, write: (s: string) => void) =>
+      write(
+        `zhiyin: ${text
+          .replace(/^error: /, '')
+          .replace(/\s*\n\s*/g, ' ')
+          .trim()} (see ${help})\n`,
+      ),
+  });
+  program.configureOutput(oneLine('zhiyin --help'));
   for (const command of program.commands)
-    command.exitOverride().showHelpAfterError(`(run "zhiyin ${command.name()} --help" for usage)`);
+    command.exitOverride().configureOutput(oneLine(`zhiyin ${command.name()} --help`));
   return program;
 }
 

@@ -10,6 +10,14 @@ export interface Progress {
 
 const WIDTH = 30;
 
+/** The bar on screen, if any: an error message must first clear it (see program.ts). */
+let active: Progress | undefined;
+
+/** Clears the bar on screen, if any. */
+export function clearProgress(): void {
+  active?.done();
+}
+
 /**
  * @param label shown before the bar, e.g. "decoding"
  * @param enabled force on/off (default: when stdout and stderr are TTYs)
@@ -21,7 +29,7 @@ export function createProgress(
   const started = Date.now();
   let last = 0;
   let drawn = false;
-  return {
+  const bar: Progress = {
     update(fraction: number) {
       if (!enabled) return;
       const now = Date.now();
@@ -38,6 +46,9 @@ export function createProgress(
     done() {
       if (drawn) process.stderr.write(`\r${' '.repeat(label.length + WIDTH + 8)}\r`);
       drawn = false;
+      if (active === bar) active = undefined;
     },
   };
+  active = bar;
+  return bar;
 }

@@ -8,10 +8,10 @@
  * the transition width (Kaiser's formula). For a rational ratio L/M with L ≤ 4096 the kernel
  * is tabulated at exactly the L phases the conversion visits; otherwise at 4096 phases with
  * linear interpolation between neighbours. Output sample n sits exactly at input time n·M/L
- * (no delay); the stream is zero-extended at both ends. Measured response: see
- * eval/resampler.ts and docs/audio.md.
+ * (no delay); the stream is zero-extended at both ends. Ratios are limited to 1/128…128.
+ * Measured response: eval/resampler.ts and BENCHMARKS.md.
  */
-import { requireInRange, requireInteger } from '../errors/index.js';
+import { ZhiyinError, requireInRange, requireInteger } from '../errors/index.js';
 import { RealFft, nextPowerOfTwo } from './fft.js';
 import { besselI0, kaiserBetaForAttenuation } from './window.js';
 
@@ -63,7 +63,14 @@ export function resamplerKernel(options: ResamplerOptions): {
   requireInteger('outputRate', outputRate, 1, 100_000_000);
   requireInRange('stopbandDb', stopbandDb, 40, 200);
   requireInRange('passband', passband, 0.5, 0.99);
-  const rho = Math.min(1, outputRate / inputRate);
+  const ratio = outputRate / inputRate;
+  if (ratio < 1 / 128 || ratio > 128) {
+    throw new ZhiyinError(
+      'INVALID_ARGUMENT',
+      `Resampling from ${inputRate} to ${outputRate} Hz changes the rate more than 128-fold; resample in two steps.`,
+    );
+  }
+  const rho = Math.min(1, ratio);
   const cutoff = (rho * 0.5 * (1 + passband)) / 2; // cycles per input sample
   const transition = rho * 0.5 * (1 - passband);
   const halfWidth = Math.ceil((stopbandDb - 7.95) / (14.36 * transition) / 2);
@@ -96,6 +103,7 @@ function kernelFor(options: ResamplerOptions): Kernel {
     for (let t = 0; t < taps; t++) table[p * taps + t] = evaluate(phi + halfWidth - 1 - t);
   }
   k = { up, down, halfWidth, phases, exact, table };
+  if (kernels.size >= 16) kernels.delete(kernels.keys().next().value!); // keep the 16 newest
   kernels.set(key, k);
   return k;
 }

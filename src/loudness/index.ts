@@ -12,9 +12,9 @@ export {
   type NormalizationPlan,
   type NormalizationTarget,
 } from './normalize.js';
-export { defaultChannelWeights, weightsFromChannelMask } from './channels.js';
+export { bs1770Weights } from './channels.js';
 export { kWeightingCoefficients } from './kweighting.js';
-export { TruePeakMeter } from './truepeak.js';
+export { TruePeakMeter, truePeakDesign, type TruePeakDesign } from './truepeak.js';
 
 /**
  * Measures whole audio in one call.

@@ -5,7 +5,7 @@ import {
   kWeightingCoefficients,
   measureLoudness,
   planNormalization,
-  weightsFromChannelMask,
+  bs1770Weights,
 } from './index.js';
 import { resample } from '../dsp/index.js';
 import { decodeAudio } from '../audio/index.js';
@@ -178,8 +178,10 @@ describe('LoudnessMeter', () => {
     }).integratedLufs;
     expect(lfe).toBeCloseTo(front, 6);
     expect(surround - front).toBeCloseTo(10 * Math.log10(1.41), 3);
-    expect(weightsFromChannelMask(0x63f, 8)).toEqual([1, 1, 1, 0, 1, 1, 1.41, 1.41]);
-    expect(weightsFromChannelMask(0x3f, 6)).toEqual([1, 1, 1, 0, 1.41, 1.41]);
+    expect(bs1770Weights(8, 0x63f)).toEqual([1, 1, 1, 0, 1, 1, 1.41, 1.41]);
+    expect(bs1770Weights(7)).toEqual([1, 1, 1, 0, 1, 1.41, 1.41]); // 6.1: L R C LFE Cb Ls Rs
+    expect(bs1770Weights(4, 0x107)).toEqual([1, 1, 1, 1]); // 4.0: L R C Cb
+    expect(bs1770Weights(6, 0x3f)).toEqual([1, 1, 1, 0, 1.41, 1.41]);
   });
 
   it('reports momentary and short-term every 100 ms to a live listener', () => {
@@ -194,8 +196,28 @@ describe('LoudnessMeter', () => {
     expect(updates[9]).toBeCloseTo(-23.0, 1);
   });
 
+  it('refuses NaN, infinite and absurd samples instead of reporting silence', () => {
+    for (const bad of [NaN, Infinity, -Infinity, 1e200]) {
+      const x = sine(1000, SR, SR, 0.1);
+      x[12_345] = bad;
+      expect(() => measureLoudness({ sampleRate: SR, channels: [x, x] })).toThrow(
+        /non-finite or absurd sample .* in channel 1 at 0\.257 s/,
+      );
+    }
+  });
+
+  it('measures very loud (but finite) float audio above the top of its histogram', () => {
+    const x = sine(1000, SR, 5 * SR, 1e4); // +80 dBFS peak
+    expect(measureLoudness({ sampleRate: SR, channels: [x] }).integratedLufs).toBeCloseTo(
+      80 - 3.01,
+      1,
+    );
+  });
+
   it('rejects bad input clearly', () => {
-    expect(() => new LoudnessMeter({ sampleRate: 100, channelCount: 2 })).toThrow(/sampleRate/);
+    expect(() => new LoudnessMeter({ sampleRate: 4000, channelCount: 2 })).toThrow(
+      /from 8 kHz up; this audio is at 4000 Hz: resample it first/,
+    );
     const meter = new LoudnessMeter({ sampleRate: SR, channelCount: 2 });
     expect(() => meter.push([new Float32Array(10)])).toThrow(/expects 2 channels/);
   });
@@ -232,5 +254,23 @@ describe('planNormalization', () => {
         { targetLufs: -14 },
       ),
     ).toThrow(/silent/);
+  });
+});
+
+const dishes = sharedAvailable('speech-noise/doing_the_dishes.wav');
+describe.skipIf(!dishes.ok)(`true peak of recorded noise at 16 kHz${dishes.why}`, () => {
+  it('reads within 0.4 dB of 32× band-limited oversampling (a 4×, 24-tap filter read 0.7 dB low)', async () => {
+    const audio = await decodeAudio(readFileSync(sharedPath('speech-noise/doing_the_dishes.wav')));
+    expect(audio.sampleRate).toBe(16_000);
+    const r = measureLoudness(audio);
+    // Reference: 32× band-limited oversampling of the second around the loudest sample.
+    const x = audio.channels[0]!;
+    let at = 0;
+    for (let i = 0; i < x.length; i++) if (Math.abs(x[i]!) > Math.abs(x[at]!)) at = i;
+    const around = x.subarray(Math.max(0, at - 8000), at + 8000);
+    const fine = resample(around, { inputRate: 16_000, outputRate: 32 * 16_000 });
+    const ref = 20 * Math.log10(fine.reduce((m, v) => Math.max(m, Math.abs(v)), 0)); // ≈ +0.83 dBTP
+    expect(r.truePeakDbtp - ref).toBeGreaterThanOrEqual(-0.4);
+    expect(r.truePeakDbtp - ref).toBeLessThanOrEqual(0.2);
   });
 });

@@ -22,8 +22,8 @@
  */
 import { ZhiyinError, requireInteger } from '../errors/index.js';
 import { kWeightingCoefficients } from './kweighting.js';
-import { defaultChannelWeights, weightsFromChannelMask } from './channels.js';
-import { TruePeakMeter } from './truepeak.js';
+import { bs1770Weights } from './channels.js';
+import { TruePeakMeter, truePeakDesign } from './truepeak.js';
 
 /** Options of {@link LoudnessMeter}. */
 export interface LoudnessMeterOptions {
@@ -91,7 +91,8 @@ class BlockHistogram {
 
   /** First bin whose blocks lie above `lufs` (a bin counts as above when its centre is). */
   binAbove(lufs: number): number {
-    return Math.max(0, Math.ceil((lufs - HIST_MIN) / HIST_STEP - 0.5));
+    // Blocks louder than the top of the histogram share its last bin (their energies stay exact).
+    return Math.min(HIST_BINS - 1, Math.max(0, Math.ceil((lufs - HIST_MIN) / HIST_STEP - 0.5)));
   }
 
   /** Mean energy and count of blocks from bin `from` up. */
@@ -135,15 +136,21 @@ export class LoudnessMeter {
   private maxShortTerm = -Infinity;
 
   constructor(options: LoudnessMeterOptions) {
-    requireInteger('sampleRate', options.sampleRate, 8000, 2_000_000);
+    if (
+      !Number.isInteger(options.sampleRate) ||
+      options.sampleRate < 8000 ||
+      options.sampleRate > 2_000_000
+    ) {
+      throw new ZhiyinError(
+        'UNSUPPORTED_FORMAT',
+        `Loudness (ITU-R BS.1770) is defined from 8 kHz up; this audio is at ${options.sampleRate} Hz: resample it first (zhiyin convert --rate 48000).`,
+      );
+    }
     requireInteger('channelCount', options.channelCount, 1, 1024);
     this.sampleRate = options.sampleRate;
     this.channelCount = options.channelCount;
     const weights =
-      options.channelWeights ??
-      (options.channelMask
-        ? weightsFromChannelMask(options.channelMask, options.channelCount)
-        : defaultChannelWeights(options.channelCount));
+      options.channelWeights ?? bs1770Weights(options.channelCount, options.channelMask);
     if (weights.length !== options.channelCount || weights.some((w) => !(w >= 0 && w <= 10))) {
       throw new ZhiyinError(
         'INVALID_ARGUMENT',
@@ -158,7 +165,10 @@ export class LoudnessMeter {
     this.peaks =
       options.truePeak === false
         ? undefined
-        : Array.from({ length: options.channelCount }, () => new TruePeakMeter());
+        : Array.from(
+            { length: options.channelCount },
+            () => new TruePeakMeter(truePeakDesign(options.sampleRate)),
+          );
     this.samplePeaks = new Float64Array(options.channelCount);
   }
 
@@ -184,7 +194,11 @@ export class LoudnessMeter {
         'All channels of a chunk must have the same length.',
       );
     for (let c = 0; c < this.channelCount; c++) {
-      this.peaks?.[c]!.push(channels[c]!);
+      const peaks = this.peaks?.[c];
+      if (peaks) {
+        peaks.push(channels[c]!);
+        if (!(peaks.samplePeakLinear() < 1e150)) this.rejectNonFinite(channels, 0, n);
+      }
       if (!this.peaks) {
         let p = this.samplePeaks[c]!;
         const ch = channels[c]!;
@@ -205,12 +219,33 @@ export class LoudnessMeter {
         const w = this.channelWeights[c]!;
         if (w !== 0) energy += w * this.filterChannel(channels[c]!, offset, run, c); // LFE (0) is not measured
       }
+      if (!Number.isFinite(energy)) this.rejectNonFinite(channels, offset, run);
       this.subAcc += energy;
       this.subFill += run;
       this.totalSamples += run;
       offset += run;
       if (this.subFill === end) this.closeSubBlock();
     }
+  }
+
+  /** Throws CORRUPT_DATA naming the first NaN, infinite or absurdly large sample. */
+  private rejectNonFinite(channels: Float32Array[], offset: number, count: number): never {
+    for (let c = 0; c < channels.length; c++) {
+      const x = channels[c]!;
+      for (let i = offset; i < offset + count; i++) {
+        if (!(Math.abs(x[i]!) < 1e150)) {
+          const t = (this.totalSamples + i - offset) / this.sampleRate;
+          throw new ZhiyinError(
+            'CORRUPT_DATA',
+            `The audio holds a non-finite or absurd sample (${x[i]}) in channel ${c + 1} at ${t.toFixed(3)} s, so its loudness is undefined: the file is damaged.`,
+          );
+        }
+      }
+    }
+    throw new ZhiyinError(
+      'CORRUPT_DATA',
+      'The audio is too loud to measure (its energy overflows).',
+    );
   }
 
   /** K-weights channel `c` over [offset, offset+count) and returns the sum of squares. */
@@ -372,7 +407,7 @@ export class LoudnessMeter {
       truePeakDbtp: this.peaks ? Math.max(...channelPeaks.map((p) => p.truePeakDbtp)) : NaN,
       channelPeaks,
       durationSeconds: this.totalSamples / this.sampleRate,
-      partialBlock: this.subIndex < 4,
+      partialBlock: this.totalSamples > 0 && this.subIndex < 4,
       channelWeights: [...this.channelWeights],
     };
   }

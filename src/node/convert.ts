@@ -8,9 +8,10 @@
  * writes it with the planned gain while metering the output, so the report states what the
  * file really measures, not only what was predicted.
  */
-import { ZhiyinError } from '../errors/index.js';
+import { ZhiyinError, requireInRange, requireInteger } from '../errors/index.js';
 import {
   createResampleTransform,
+  defaultChannelMask,
   gainTransform,
   pipeChunks,
   remixMatrix,
@@ -58,7 +59,10 @@ export async function measureLoudnessFile(
     truePeak: options.truePeak ?? true,
   });
   for await (const chunk of chunks) meter.push(chunk.channels);
-  return { info, loudness: meter.result() };
+  const loudness = meter.result();
+  if (loudness.durationSeconds === 0)
+    throw new ZhiyinError('EMPTY_INPUT', `${path} holds no audio samples.`);
+  return { info, loudness };
 }
 
 /** Options of {@link convertAudioFile}. */
@@ -121,33 +125,62 @@ export async function convertAudioFile(
       'Give either a fixed gain or a loudness target, not both.',
     );
   }
+  if (options.startSeconds !== undefined)
+    requireInRange('start (seconds)', options.startSeconds, 0, 1e7);
+  if (
+    options.durationSeconds !== undefined &&
+    !(options.durationSeconds > 0 && options.durationSeconds <= 1e7)
+  ) {
+    throw new ZhiyinError(
+      'INVALID_ARGUMENT',
+      `The duration must be more than 0 seconds, got ${options.durationSeconds}.`,
+    );
+  }
+  if (options.sampleRate !== undefined)
+    requireInteger('output sample rate (Hz)', options.sampleRate, 1000, 1_536_000);
+  if (options.channels !== undefined)
+    requireInteger('output channel count', options.channels, 1, 1024);
+  if (options.gainDb !== undefined) requireInRange('gain (dB)', options.gainDb, -120, 60);
   const progress = options.onProgress;
   const open = async (stage: string) =>
     openAudioFile(input, { ...options, onProgress: (f) => progress?.(stage, f) });
-  const build = (
-    info: AudioInfo,
-  ): { transforms: AudioTransform[]; sampleRate: number; channelCount: number } => {
+  /** The transforms for an input, and the layout of what comes out. */
+  const build = (info: AudioInfo) => {
     const transforms: AudioTransform[] = [];
     const start = Math.round((options.startSeconds ?? 0) * info.sampleRate);
-    if (info.frames !== undefined && start > 0 && start >= info.frames) {
-      throw new ZhiyinError(
-        'INVALID_ARGUMENT',
-        `The start (${options.startSeconds} s) is beyond the end of the input (${(info.frames / info.sampleRate).toFixed(3)} s).`,
-      );
-    }
+    if (info.frames !== undefined && start > 0 && start >= info.frames)
+      throw beyondEnd(info.frames / info.sampleRate);
     const length =
       options.durationSeconds === undefined
         ? Infinity
-        : Math.round(options.durationSeconds * info.sampleRate);
+        : Math.max(1, Math.round(options.durationSeconds * info.sampleRate));
     if (start > 0 || length !== Infinity) transforms.push(trimTransform(start, length));
     const channelCount = options.channels ?? info.channelCount;
-    if (channelCount !== info.channelCount)
-      transforms.push(remixTransform(remixMatrix(info.channelCount, channelCount)));
+    // The speaker layout travels with the audio while the channel count stays the same.
+    const channelMask =
+      channelCount === info.channelCount
+        ? info.channelMask || defaultChannelMask(channelCount)
+        : defaultChannelMask(channelCount);
+    if (channelCount !== info.channelCount) {
+      transforms.push(
+        remixTransform(
+          remixMatrix(info.channelCount, channelCount, {
+            fromMask: info.channelMask,
+            toMask: channelMask,
+          }),
+        ),
+      );
+    }
     const sampleRate = options.sampleRate ?? info.sampleRate;
     if (sampleRate !== info.sampleRate)
       transforms.push(createResampleTransform(channelCount, info.sampleRate, sampleRate));
-    return { transforms, sampleRate, channelCount };
+    return { transforms, sampleRate, channelCount, channelMask };
   };
+  const beyondEnd = (seconds: number) =>
+    new ZhiyinError(
+      'INVALID_ARGUMENT',
+      `The start (${options.startSeconds} s) is beyond the end of the input (${seconds.toFixed(3)} s).`,
+    );
 
   let gainDb = options.gainDb ?? 0;
   let normalization: NormalizationPlan | undefined;
@@ -157,6 +190,7 @@ export async function convertAudioFile(
     const meter = new LoudnessMeter({
       sampleRate: plan.sampleRate,
       channelCount: plan.channelCount,
+      channelMask: plan.channelMask,
     });
     for await (const chunk of pipeChunks(first.chunks, plan.transforms)) meter.push(chunk.channels);
     normalization = planNormalization(meter.result(), {
@@ -173,10 +207,21 @@ export async function convertAudioFile(
   // BS.1770 is defined for 8 kHz and up; below that the output is written but not metered.
   const meter =
     plan.sampleRate >= 8000
-      ? new LoudnessMeter({ sampleRate: plan.sampleRate, channelCount: plan.channelCount })
+      ? new LoudnessMeter({
+          sampleRate: plan.sampleRate,
+          channelCount: plan.channelCount,
+          channelMask: plan.channelMask,
+        })
       : undefined;
+  let inputFrames = 0;
+  async function* counted(): AsyncGenerator<PlanarAudio> {
+    for await (const chunk of chunks) {
+      inputFrames += chunk.channels[0]?.length ?? 0;
+      yield chunk;
+    }
+  }
   async function* metered(): AsyncGenerator<PlanarAudio> {
-    for await (const chunk of pipeChunks(chunks, plan.transforms)) {
+    for await (const chunk of pipeChunks(counted(), plan.transforms)) {
       meter?.push(chunk.channels);
       yield chunk;
     }
@@ -184,7 +229,16 @@ export async function convertAudioFile(
   const frames = await writeWavFile(
     output,
     { sampleRate: plan.sampleRate, channelCount: plan.channelCount, chunks: metered() },
-    { format, dither: options.dither ?? 'tpdf' },
+    {
+      format,
+      dither: options.dither ?? 'tpdf',
+      channelMask: plan.channelMask,
+      // Never leave an empty file behind: say why there is nothing to write.
+      onEmpty: () =>
+        inputFrames === 0
+          ? new ZhiyinError('EMPTY_INPUT', `${input} holds no audio samples.`)
+          : beyondEnd(inputFrames / info.sampleRate),
+    },
   );
   const report: ConvertReport = {
     input: info,

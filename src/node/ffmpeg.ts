@@ -101,7 +101,8 @@ function run(
   args: string[],
 ): Promise<{ stdout: string; stderr: string; code: number | null }> {
   return new Promise((done, fail) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // ffprobe reads headers only; a minute is far more than any healthy file needs.
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
     let stdout = '',
       stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

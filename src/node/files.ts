@@ -5,7 +5,7 @@
  * Writing goes to a temporary file beside the target, renamed into place only when complete,
  * so a failure never leaves half a file or destroys an existing one.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { ZhiyinError, isZhiyinError } from '../errors/index.js';
@@ -23,7 +23,7 @@ import {
   type PlanarAudio,
   type WavEncodeOptions,
 } from '../audio/index.js';
-import { ffmpegAudioStream, ffprobeInfo } from './ffmpeg.js';
+import { ffmpegAudioStream, ffprobeInfo, hasFfmpeg } from './ffmpeg.js';
 
 /** Turns a Node file system error into a ZhiyinError that names the file and the fix. */
 export function fileError(error: unknown, path: string): ZhiyinError {
@@ -72,17 +72,56 @@ async function readHead(
   }
 }
 
-/** Which decoder a file needs: our own, or ffmpeg (and for which container). */
+/** Reads up to `length` bytes at `position` of an open file. */
+async function readAt(
+  handle: Awaited<ReturnType<typeof open>>,
+  position: number,
+  length: number,
+): Promise<Uint8Array> {
+  const buf = new Uint8Array(length);
+  const { bytesRead } = await handle.read(buf, 0, length, position);
+  return buf.subarray(0, bytesRead);
+}
+
+/**
+ * Which decoder a file needs: our own, or ffmpeg (for the containers only ffmpeg reads, for
+ * Ogg codecs other than Vorbis/Opus/FLAC, and for WAV encodings we do not decode, such as
+ * ADPCM, when ffmpeg is installed). Sniffs after any ID3v2 tags, however large.
+ */
 async function route(path: string): Promise<{ ffmpeg: false } | { ffmpeg: true; info: AudioInfo }> {
-  const { head, size } = await readHead(path, 1 << 16);
-  if (size === 0) throw new ZhiyinError('EMPTY_INPUT', `${path} is empty (0 bytes).`);
-  const skip = id3v2Size(head);
-  const sniffed = sniffContainer(skip < head.length ? head.subarray(skip) : new Uint8Array(0));
-  const viaFfmpeg =
-    sniffed !== undefined &&
-    (needsFfmpeg(sniffed.container) ||
-      (sniffed.container === 'ogg' &&
-        !['vorbis', 'opus', 'flac'].includes(sniffed.oggCodec ?? '')));
+  let handle;
+  let sniffed: ReturnType<typeof sniffContainer>;
+  let head: Uint8Array;
+  try {
+    const info = await stat(path);
+    if (info.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
+    if (info.size === 0) throw new ZhiyinError('EMPTY_INPUT', `${path} is empty (0 bytes).`);
+    handle = await open(path, 'r');
+    let offset = 0;
+    for (let tags = 0; tags < 8; tags++) {
+      const skip = id3v2Size(await readAt(handle, offset, 10));
+      if (!skip) break;
+      offset += skip;
+    }
+    head = await readAt(handle, offset, 1 << 16);
+    sniffed = sniffContainer(head);
+  } catch (error) {
+    throw fileError(error, path);
+  } finally {
+    await handle?.close();
+  }
+  if (!sniffed) return { ffmpeg: false }; // our decoder names what it found
+  let viaFfmpeg =
+    needsFfmpeg(sniffed.container) ||
+    (sniffed.container === 'ogg' &&
+      !['vorbis', 'opus', 'flac', 'truncated'].includes(sniffed.oggCodec ?? ''));
+  if (!viaFfmpeg && (sniffed.container === 'wav' || sniffed.container === 'rf64') && hasFfmpeg()) {
+    try {
+      await probeAudio(head);
+    } catch (error) {
+      viaFfmpeg = isZhiyinError(error) && error.code === 'UNSUPPORTED_FORMAT';
+    }
+  }
   if (!viaFfmpeg) return { ffmpeg: false };
   return { ffmpeg: true, info: await ffprobeInfo(path, sniffed.container) };
 }
@@ -150,18 +189,32 @@ export async function readAudioFile(
 }
 
 /**
- * Header facts of an audio file without decoding it (ffprobe for formats ffmpeg decodes).
+ * Header facts of an audio file without decoding it (ffprobe for formats ffmpeg decodes),
+ * with warnings where the file contradicts its headers (e.g. a truncated WAV).
  * @example const { sampleRate, channelCount, frames } = await probeAudioFile('song.mp3');
  */
-export async function probeAudioFile(path: string): Promise<AudioInfo & { fileBytes: number }> {
+export async function probeAudioFile(
+  path: string,
+): Promise<AudioInfo & { fileBytes: number; warnings: string[] }> {
   const how = await route(path);
   const { head, tail, size } = await readHead(path, 1 << 20);
-  if (how.ffmpeg) return { ...how.info, fileBytes: size };
+  if (how.ffmpeg) return { ...how.info, fileBytes: size, warnings: [] };
   const info =
     head.length < size
       ? await probeAudio(fileBytes(path, size), { tail, totalBytes: size })
       : await probeAudio(head, { tail, totalBytes: size });
-  return { ...info, fileBytes: size };
+  const warnings: string[] = [];
+  if (
+    info.dataOffset !== undefined &&
+    info.dataBytes !== undefined &&
+    info.dataOffset + info.dataBytes > size
+  ) {
+    const held = Math.max(0, size - info.dataOffset);
+    warnings.push(
+      `the file is truncated: its header promises ${info.dataBytes} bytes of audio, the file holds ${held} (decoding needs --tolerate-errors)`,
+    );
+  }
+  return { ...info, fileBytes: size, warnings };
 }
 
 /**
@@ -173,7 +226,10 @@ export async function writeWavFile(
   path: string,
   audio:
     PlanarAudio | { sampleRate: number; channelCount: number; chunks: AsyncIterable<PlanarAudio> },
-  options: WavEncodeOptions = {},
+  options: WavEncodeOptions & {
+    /** Called when no samples arrived; the error it returns is thrown and no file is written. */
+    onEmpty?: () => Error;
+  } = {},
 ): Promise<number> {
   const channelCount = 'channels' in audio ? audio.channels.length : audio.channelCount;
   const encoder = new WavEncoder({ sampleRate: audio.sampleRate, channelCount, ...options });
@@ -191,6 +247,7 @@ export async function writeWavFile(
       await handle.write(encoder.encode(chunk.channels));
       frames += n;
     }
+    if (frames === 0 && options.onEmpty) throw options.onEmpty();
     await handle.write(encoder.trailer(frames));
     await handle.write(encoder.header(frames), 0, undefined, 0);
     await handle.close();
@@ -200,7 +257,7 @@ export async function writeWavFile(
   } catch (error) {
     await handle?.close().catch(() => undefined);
     await rm(temp, { force: true }).catch(() => undefined);
-    if ((error as NodeJS.ErrnoException)?.code === 'ENOENT') {
+    if ((error as NodeJS.ErrnoException)?.code === 'ENOENT' && !existsSync(dirname(path))) {
       throw new ZhiyinError('IO_ERROR', `Cannot write ${path}: its folder does not exist.`, {
         cause: error,
       });

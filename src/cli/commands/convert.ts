@@ -42,28 +42,28 @@ export function registerConvert(program: Command): void {
     .option(
       '-r, --rate <hz>',
       'output sample rate (band-limited resampling)',
-      numberOption('--rate'),
+      numberOption('--rate', 1000, 1_536_000, true),
     )
     .option(
       '-c, --channels <n>',
       'output channel count (down-mix per ITU-R BS.775)',
-      numberOption('--channels'),
+      numberOption('--channels', 1, 1024, true),
     )
     .addOption(
       new Option('-b, --bits <depth>', 'output sample format').choices(['16', '24', '32f']),
     )
-    .option('--start <seconds>', 'keep from this time', numberOption('--start'))
-    .option('--duration <seconds>', 'keep this long', numberOption('--duration'))
-    .option('--gain <dB>', 'apply a fixed gain', numberOption('--gain'))
+    .option('--start <seconds>', 'keep from this time', numberOption('--start', 0))
+    .option('--duration <seconds>', 'keep this long', numberOption('--duration', 1e-6))
+    .option('--gain <dB>', 'apply a fixed gain', numberOption('--gain', -120, 60))
     .option(
       '--normalize <LUFS>',
       'normalise integrated loudness to this target (e.g. -14, -16, -23)',
-      numberOption('--normalize'),
+      numberOption('--normalize', -70, 0),
     )
     .option(
       '--true-peak <dBTP>',
       'true-peak ceiling for --normalize (default -1)',
-      numberOption('--true-peak'),
+      numberOption('--true-peak', -60, 6),
     )
     .option('--no-dither', 'round without TPDF dither when writing 16/24-bit')
     .option('-y, --overwrite', 'replace the output file if it exists')

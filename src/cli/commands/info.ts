@@ -28,6 +28,7 @@ export function registerInfo(program: Command): void {
         counted = true;
       }
       const durationSeconds = frames / info.sampleRate;
+      for (const w of info.warnings) process.stderr.write(`zhiyin: warning: ${w}\n`);
       if (opts.json) {
         process.stdout.write(
           `${toJson({ file, ...info, frames, durationSeconds, durationCountedByDecoding: counted })}\n`,
@@ -46,7 +47,7 @@ export function registerInfo(program: Command): void {
         ],
         [
           'duration',
-          `${clock(durationSeconds)} (${frames} frames${counted ? ', counted by decoding' : ''})`,
+          `${info.framesEstimated ? '≈ ' : ''}${clock(durationSeconds)} (${frames} frames${counted ? ', counted by decoding' : info.framesEstimated ? ', estimated from the bit rate' : ''})`,
         ],
       ];
       if (info.bitDepth) rows.push(['bit depth', `${info.bitDepth}`]);
