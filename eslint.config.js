@@ -4,7 +4,13 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
 
-const portableCore = ['src/errors/**', 'src/dsp/**', 'src/audio/**', 'src/loudness/**'];
+const portableCore = [
+  'src/errors/**',
+  'src/dsp/**',
+  'src/audio/**',
+  'src/loudness/**',
+  'src/analysis/**',
+];
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 export default tseslint.config(

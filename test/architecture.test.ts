@@ -15,10 +15,11 @@ export const LAYERS: Record<string, string[]> = {
   dsp: ['errors'],
   audio: ['errors', 'dsp'],
   loudness: ['errors', 'dsp', 'audio'],
-  node: ['errors', 'dsp', 'audio', 'loudness'],
-  cli: ['errors', 'dsp', 'audio', 'loudness', 'node'],
+  analysis: ['errors', 'dsp', 'audio'],
+  node: ['errors', 'dsp', 'audio', 'loudness', 'analysis'],
+  cli: ['errors', 'dsp', 'audio', 'loudness', 'analysis', 'node'],
 };
-const PORTABLE = ['errors', 'dsp', 'audio', 'loudness'];
+const PORTABLE = ['errors', 'dsp', 'audio', 'loudness', 'analysis'];
 
 const src = join(repoRoot, 'src');
 function files(dir: string): string[] {

@@ -7,7 +7,13 @@
  * (filter design, measuring very deep stopbands); single precision is plenty for audio.
  */
 import { RealFft64, requirePowerOfTwo, type RealArray } from './fft-kernel.js';
-import { pffftForward, pffftInverse, pffftSupports } from './pffft.js';
+import {
+  pffftForward,
+  pffftForwardPacked,
+  pffftInverse,
+  pffftInversePacked,
+  pffftSupports,
+} from './pffft.js';
 
 export { Fft, type RealArray } from './fft-kernel.js';
 export { pffftAvailable } from './pffft.js';
@@ -56,6 +62,40 @@ export class RealFft {
   inverse(re: ArrayLike<number>, im: ArrayLike<number>, output: RealArray): void {
     if (this.js) this.js.inverse(re, im, output);
     else pffftInverse(this.size, re, im, output);
+  }
+
+  /**
+   * Forward transform into one packed array of length N: [X0, X(N/2), re1, im1, re2, im2, …]
+   * (real DC and Nyquist first). Saves unpacking where the spectrum is only multiplied and
+   * transformed back, as in correlation.
+   */
+  forwardPacked(input: Float32Array, out: RealArray): void {
+    if (!this.js) return pffftForwardPacked(this.size, input, out);
+    const h = this.size / 2;
+    const re = new Float64Array(h + 1),
+      im = new Float64Array(h + 1);
+    this.js.forward(input, re, im);
+    out[0] = re[0]!;
+    out[1] = re[h]!;
+    for (let k = 1; k < h; k++) {
+      out[2 * k] = re[k]!;
+      out[2 * k + 1] = im[k]!;
+    }
+  }
+
+  /** Inverse of {@link forwardPacked}, scaled by 1/N. */
+  inversePacked(packed: RealArray, output: RealArray): void {
+    if (!this.js) return pffftInversePacked(this.size, packed, output);
+    const h = this.size / 2;
+    const re = new Float64Array(h + 1),
+      im = new Float64Array(h + 1);
+    re[0] = packed[0]!;
+    re[h] = packed[1]!;
+    for (let k = 1; k < h; k++) {
+      re[k] = packed[2 * k]!;
+      im[k] = packed[2 * k + 1]!;
+    }
+    this.js.inverse(re, im, output);
   }
 }
 

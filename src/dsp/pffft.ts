@@ -136,3 +136,37 @@ export function pffftInverse(
   const o = ctx.output;
   for (let i = 0; i < size; i++) output[i] = heap[o + i]! * scale;
 }
+
+/** Forward real FFT into PFFFT's ordered packing [X0, X(N/2), re1, im1, re2, im2, …] (length N). */
+export function pffftForwardPacked(
+  size: number,
+  input: Float32Array,
+  out: Float32Array | Float64Array,
+): void {
+  const m = pffft!;
+  const ctx = contextFor(size);
+  let heap = m.HEAPF32;
+  const len = Math.min(size, input.length);
+  heap.set(len === input.length ? input : input.subarray(0, len), ctx.input);
+  if (len < size) heap.fill(0, ctx.input + len, ctx.input + size);
+  m._pffft_transform_ordered(ctx.setup, ctx.inputPtr, ctx.outputPtr, ctx.workPtr, FORWARD);
+  heap = m.HEAPF32;
+  out.set(heap.subarray(ctx.output, ctx.output + size));
+}
+
+/** Inverse of {@link pffftForwardPacked}, scaled by 1/N. */
+export function pffftInversePacked(
+  size: number,
+  packed: Float32Array | Float64Array,
+  output: RealArray,
+): void {
+  const m = pffft!;
+  const ctx = contextFor(size);
+  let heap = m.HEAPF32;
+  heap.set(packed.subarray(0, size), ctx.input);
+  m._pffft_transform_ordered(ctx.setup, ctx.inputPtr, ctx.outputPtr, ctx.workPtr, BACKWARD);
+  heap = m.HEAPF32;
+  const scale = 1 / size;
+  const o = ctx.output;
+  for (let i = 0; i < size; i++) output[i] = heap[o + i]! * scale;
+}
