@@ -23,22 +23,22 @@
  * reported for a voiced frame is the refined (parabolic) candidate in the decoded bin, not the
  * bin centre, so accuracy is not limited by the grid.
  *
- * Defaults at 44.1 kHz: hop 256 (5.8 ms), window 2048, 55–2200 Hz.
+ * Defaults: 65–2100 Hz (C2–C7), hop 5.8 ms (256 samples at 44.1 kHz), analysis at about
+ * 22 kHz (framer.ts) with a window of one period of the lowest pitch (15.4 ms).
  */
-import { ZhiyinError, requireInRange, requireInteger } from '../errors/index.js';
+import { ZhiyinError, requireInRange } from '../errors/index.js';
+import { PitchFramer, type FramerOptions } from './framer.js';
 import {
   Cmndf,
+  DEFAULT_FMAX_HZ,
+  DEFAULT_FMIN_HZ,
   cmndfTroughs,
   parabolicLag,
-  yinGeometry,
-  type PitchRangeOptions,
   type YinGeometry,
 } from './yin.js';
 
 /** Options of {@link PyinTracker} and {@link pyin}. */
-export interface PyinOptions extends PitchRangeOptions {
-  /** Samples between frames (default 256 at 44.1 kHz, the same 5.8 ms at other rates). */
-  hopSize?: number;
+export interface PyinOptions extends FramerOptions {
   /** Scale of the Laplace pitch-transition kernel per frame, cents (default 67). */
   stepCents?: number;
   /** Probability of an instant jump to any pitch (note changes, trills; default 0.001). */
@@ -109,6 +109,8 @@ export function pyinCandidates(
   g: YinGeometry,
   fminHz: number,
   binCount: number,
+  /** The raw difference function, whose troughs are refined (the CMNDF's normalisation skews them). */
+  raw: Float64Array = d,
 ): Candidates {
   const troughs = cmndfTroughs(d, g.minLag, g.maxLag);
   const out: Candidates = { bins: [], probs: [], hz: [], voicedProbability: 0 };
@@ -134,7 +136,7 @@ export function pyinCandidates(
   }
   for (let k = 0; k < troughs.length; k++) {
     if (!(probs[k]! > 0)) continue;
-    const hz = g.sampleRate / parabolicLag(d, troughs[k]!);
+    const hz = g.sampleRate / parabolicLag(raw, troughs[k]!);
     const bin = Math.round(BINS_PER_SEMITONE * 12 * Math.log2(hz / fminHz));
     if (bin < 0 || bin >= binCount) continue;
     out.bins.push(bin);
@@ -178,11 +180,7 @@ export class PyinTracker {
   private readonly logStay: number;
   private readonly logSwitch: number;
   private readonly lagFrames: number;
-  /** Samples not yet framed, with their absolute index. */
-  private buffer: Float32Array;
-  private bufferStart: number;
-  private bufferLength: number;
-  private totalSamples = 0;
+  private readonly framer: PitchFramer;
   private framesAnalysed = 0;
   private framesCommitted = 0;
   /** Viterbi scores of the last frame: voiced (candidate bins only) and unvoiced (all bins). */
@@ -193,7 +191,6 @@ export class PyinTracker {
   private readonly backPool: Int16Array[] = [];
   private pending: PendingFrame[] = [];
   private committed: PitchTrack[] = [];
-  private readonly frame: Float32Array;
   /** Two-pass max-plus convolution buffers: values and arg-max bins. */
   private readonly fromU: Float64Array;
   private readonly fromUArg: Int32Array;
@@ -202,12 +199,11 @@ export class PyinTracker {
   private readonly sparseV: Float64Array;
 
   constructor(options: PyinOptions) {
-    this.geometry = yinGeometry(options);
-    const sr = this.geometry.sampleRate;
-    this.hopSize = options.hopSize ?? Math.max(1, Math.round((256 * sr) / 44100));
-    requireInteger('hopSize', this.hopSize, 1, this.geometry.windowSize);
-    this.fminHz = options.fminHz ?? 55;
-    const fmaxHz = options.fmaxHz ?? 2200;
+    this.framer = new PitchFramer(options);
+    this.geometry = this.framer.geometry;
+    this.hopSize = this.framer.hopSize;
+    this.fminHz = options.fminHz ?? DEFAULT_FMIN_HZ;
+    const fmaxHz = options.fmaxHz ?? DEFAULT_FMAX_HZ;
     this.binCount = Math.floor(BINS_PER_SEMITONE * 12 * Math.log2(fmaxHz / this.fminHz)) + 1; // < 16384: states fit Int16
     this.cmndf = new Cmndf(this.geometry);
     this.d = new Float64Array(this.geometry.maxLag + 1);
@@ -225,16 +221,9 @@ export class PyinTracker {
     this.logJump = Math.log(Math.max(jump / this.binCount, 1e-300));
     this.logStay = Math.log(1 - sw);
     this.logSwitch = Math.log(sw);
-    this.lagFrames = Math.max(1, Math.round((lagSeconds * sr) / this.hopSize));
-    // Frame i's integration window is centred on sample i·hop; the stream is preceded by
-    // half a window of silence.
-    const half = Math.floor(this.geometry.windowSize / 2);
-    this.buffer = new Float32Array(Math.max(1 << 15, 4 * this.geometry.frameSize));
-    this.bufferStart = -half;
-    this.bufferLength = half;
+    this.lagFrames = Math.max(1, Math.round((lagSeconds * this.framer.inputRate) / this.hopSize));
     this.unvoicedScore = new Float64Array(this.binCount); // uniform start
     this.spareScore = new Float64Array(this.binCount);
-    this.frame = new Float32Array(this.geometry.frameSize);
     const M = this.binCount;
     this.fromU = new Float64Array(M);
     this.fromUArg = new Int32Array(M);
@@ -250,18 +239,14 @@ export class PyinTracker {
 
   /** Feeds samples; returns the frames that became final. */
   push(samples: Float32Array): PitchTrack {
-    this.append(samples);
-    this.totalSamples += samples.length;
-    this.analyseAvailable();
+    this.framer.push(samples, (frame) => this.step(frame));
     this.committed.push(this.commit(false));
     return this.takeCommitted();
   }
 
   /** Ends the stream; returns all remaining frames. */
   flush(): PitchTrack {
-    const frames = Math.floor(this.totalSamples / this.hopSize) + 1;
-    this.append(new Float32Array(this.geometry.frameSize)); // silence after the end
-    this.analyseAvailable(frames);
+    this.framer.flush((frame) => this.step(frame));
     this.committed.push(this.commit(true));
     return this.takeCommitted();
   }
@@ -270,39 +255,6 @@ export class PyinTracker {
     const out = concatTracks(this.committed);
     this.committed = [];
     return out;
-  }
-
-  private append(samples: Float32Array): void {
-    if (this.bufferLength + samples.length > this.buffer.length) {
-      const grown = new Float32Array(
-        Math.max(this.buffer.length * 2, this.bufferLength + samples.length),
-      );
-      grown.set(this.buffer.subarray(0, this.bufferLength));
-      this.buffer = grown;
-    }
-    this.buffer.set(samples, this.bufferLength);
-    this.bufferLength += samples.length;
-  }
-
-  private analyseAvailable(totalFrames = Infinity): void {
-    const { frameSize, windowSize } = this.geometry;
-    const half = Math.floor(windowSize / 2);
-    while (this.framesAnalysed < totalFrames) {
-      const start = this.framesAnalysed * this.hopSize - half; // absolute sample index
-      const offset = start - this.bufferStart;
-      if (offset + frameSize > this.bufferLength) break;
-      this.frame.set(this.buffer.subarray(offset, offset + frameSize));
-      this.step(this.frame);
-      this.framesAnalysed++;
-    }
-    // Drop samples no future frame needs.
-    const nextStart = this.framesAnalysed * this.hopSize - half - this.bufferStart;
-    if (nextStart > 0) {
-      const drop = Math.min(nextStart, this.bufferLength);
-      this.buffer.copyWithin(0, drop, this.bufferLength);
-      this.bufferLength -= drop;
-      this.bufferStart += drop;
-    }
   }
 
   /**
@@ -358,7 +310,7 @@ export class PyinTracker {
     const energy = this.cmndf.compute(frame, this.d);
     const candidates: Candidates =
       energy > 0
-        ? pyinCandidates(this.d, this.geometry, this.fminHz, this.binCount)
+        ? pyinCandidates(this.d, this.geometry, this.fminHz, this.binCount, this.cmndf.difference)
         : { bins: [], probs: [], hz: [], voicedProbability: 0 };
     mergeSameBin(candidates);
     const M = this.binCount;
@@ -424,6 +376,7 @@ export class PyinTracker {
     this.spareScore = this.unvoicedScore;
     this.unvoicedScore = newU;
     this.pending.push({ candidates, voicedBack, unvoicedBack });
+    this.framesAnalysed++;
     // Bound memory: decide frames older than the lag as soon as enough have piled up.
     if (this.pending.length >= 2 * this.lagFrames) this.committed.push(this.commit(false));
   }
@@ -468,7 +421,7 @@ export class PyinTracker {
     const n = frames.length;
     const M = this.binCount;
     const t: PitchTrack = {
-      sampleRate: this.geometry.sampleRate,
+      sampleRate: this.framer.inputRate,
       hopSize: this.hopSize,
       times: new Float64Array(n),
       f0Hz: new Float32Array(n),
@@ -480,7 +433,7 @@ export class PyinTracker {
       const index = this.framesCommitted + i;
       const { candidates } = frames[i]!;
       const state = states[i]!;
-      t.times[i] = (index * this.hopSize) / this.geometry.sampleRate;
+      t.times[i] = (index * this.hopSize) / this.framer.inputRate;
       t.voicedProbability[i] = Math.min(1, candidates.voicedProbability);
       if (state >= 0 && state < M) {
         const c = candidates.bins.indexOf(state);
