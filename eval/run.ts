@@ -1,11 +1,20 @@
 /**
- * `npm run eval`: the foundation's evaluations against ground truth, printed as Markdown:
- * loudness conformance (EBU Tech 3341/3342, BS.2217) and true peak, and the resampler's
- * measured response and sweep SNR.
+ * `npm run eval`: evaluations against ground truth, printed as Markdown: loudness conformance
+ * (EBU Tech 3341/3342, BS.2217) and true peak, the resampler's measured response, and the
+ * performance analysis (pitch tracking, notes and expressive events) on synthetic phrases.
+ * `--only loudness|resampler|performance` runs one part.
  */
 import { loudnessReport } from './loudness.js';
 import { resamplerReport } from './resampler.js';
+import { performanceReport } from './performance/run.js';
 
-console.log(
-  `# Evaluation\n\n## Loudness conformance\n\n${await loudnessReport()}\n\n## Resampler\n\n${resamplerReport()}\n`,
-);
+const only = process.argv.includes('--only')
+  ? process.argv[process.argv.indexOf('--only') + 1]
+  : undefined;
+const parts: string[] = ['# Evaluation'];
+if (!only || only === 'loudness')
+  parts.push(`## Loudness conformance\n\n${await loudnessReport()}`);
+if (!only || only === 'resampler') parts.push(`## Resampler\n\n${resamplerReport()}`);
+if (!only || only === 'performance')
+  parts.push(`## Performance analysis\n\n${await performanceReport()}`);
+console.log(parts.join('\n\n') + '\n');

@@ -2,7 +2,7 @@
  * Synthetic performances with known answers, for evaluating pitch tracking, note segmentation
  * and expressive-event detection: seeded phrases of notes in a pentatonic scale with vibrato
  * (4–8 Hz, 20–200 cents peak to peak), logistic portamenti (60–600 ms), trills and grace
- * notes, rendered with three timbres (bowed-string-like, breathy flute-like, voice-like with
+ * notes, and slides into notes after rests (上滑音 / 下滑音), rendered with three timbres (bowed-string-like, breathy flute-like, voice-like with
  * formants), optionally with noise at a given SNR and with reverberation.
  *
  * Ground truth is exact: the f0 of every sample, where the sound is voiced, and every event
@@ -15,10 +15,10 @@ export type Timbre = 'bowed' | 'flute' | 'voice';
 
 /** One generated event and its parameters (times in seconds). */
 export interface TruthEvent {
-  kind: 'vibrato' | 'portamento' | 'trill' | 'grace';
+  kind: 'vibrato' | 'portamento' | 'trill' | 'grace' | 'slide-in';
   start: number;
   end: number;
-  /** vibrato: rateHz, extentCents (peak to peak); portamento: fromCents, toCents, durationSeconds; trill: rateHz, intervalCents; grace: cents, mainCents */
+  /** vibrato: rateHz, extentCents (peak to peak); portamento and slide-in: fromCents, toCents, durationSeconds; trill: rateHz, intervalCents; grace: cents, mainCents */
   params: Record<string, number>;
 }
 
@@ -101,6 +101,26 @@ export function makePhrase(
       notes.push({ start: t, end: t + length, cents: to });
       t += length;
       previous = to;
+      continue;
+    }
+    if (previous === undefined && t > 0.3 && rnd() < 0.5) {
+      // After a rest: slide into the note from 150–300 cents below or above.
+      const from = note + (rnd() < 0.5 ? -1 : 1) * between(150, 300);
+      const duration = between(0.06, 0.2);
+      const mid = t + duration / 2,
+        growth = (2 * Math.log(19)) / duration;
+      fill(t, t + duration, (x) => from + (note - from) / (1 + Math.exp(-growth * (x - mid))));
+      events.push({
+        kind: 'slide-in',
+        start: t,
+        end: t + duration,
+        params: { fromCents: from, toCents: note, durationSeconds: duration },
+      });
+      t += duration;
+      fill(t, t + length, () => note);
+      notes.push({ start: t, end: t + length, cents: note });
+      t += length;
+      previous = note;
       continue;
     }
     if (kind === 'grace') {

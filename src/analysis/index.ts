@@ -13,3 +13,34 @@ export {
   type YinGeometry,
 } from './yin.js';
 export { PyinTracker, concatTracks, pyin, type PitchTrack, type PyinOptions } from './pyin.js';
+export {
+  EVENT_TERMS,
+  analyzeContour,
+  type ContourAnalysis,
+  type ContourOptions,
+  type EventKind,
+  type ExpressiveEvent,
+  type Note,
+  type Term,
+} from './performance.js';
+export { fitLogistic, logistic, type LogisticFit } from './logistic.js';
+export { findOscillations, type Oscillation, type OscillationOptions } from './oscillation.js';
+export {
+  ANALYSIS_SCHEMA_VERSION,
+  PerformanceAnalyzer,
+  analyzePerformance,
+  mixToMono,
+  summarize,
+  type AnalyzeOptions,
+  type EventSummary,
+  type PerformanceAnalysis,
+} from './analyze.js';
+export {
+  analysisToJson,
+  analysisToSvg,
+  jianpu,
+  noteName,
+  parseTonic,
+  trackToCsv,
+  type PlotOptions,
+} from './export.js';

@@ -33,6 +33,16 @@ export class YinTracker {
     requireInRange('threshold', this.threshold, 0.01, 1);
   }
 
+  /** Input samples between frames. */
+  get hopSize(): number {
+    return this.framer.hopSize;
+  }
+
+  /** Duration of the integration window, seconds. */
+  get windowSeconds(): number {
+    return this.framer.geometry.windowSize / this.framer.geometry.sampleRate;
+  }
+
   push(samples: Float32Array): PitchTrack {
     this.framer.push(samples, (frame) => this.step(frame));
     return this.take();

@@ -6,6 +6,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { isZhiyinError } from '../errors/index.js';
 import { clearProgress } from './progress.js';
+import { registerAnalyze } from './commands/analyze.js';
 import { registerConvert } from './commands/convert.js';
 import { registerDemo } from './commands/demo.js';
 import { registerInfo } from './commands/info.js';
@@ -38,7 +39,7 @@ function fail(error: unknown): never {
 export function buildProgram(): Command {
   const program = new Command('zhiyin')
     .description(
-      'Zhiyin 知音: music AI across cultures. Audio analysis, loudness and conversion tools.',
+      'Zhiyin 知音: music AI across cultures. Audio analysis, performance analysis, loudness and conversion tools.',
     )
     .version('0.1.0', '-V, --version')
     .addOption(new Option('--debug', 'print stack traces for errors'))
@@ -46,6 +47,7 @@ export function buildProgram(): Command {
   registerInfo(program);
   registerLoudness(program);
   registerConvert(program);
+  registerAnalyze(program);
   registerDemo(program);
   // Usage errors: one line, with where to look for help.
   const oneLine = (help: string) => ({

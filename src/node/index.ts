@@ -19,3 +19,4 @@ export {
   type LoudnessFileOptions,
   type ProgressHandler,
 } from './convert.js';
+export { analyzeFile, type AnalyzeFileOptions } from './analyze.js';
