@@ -11,6 +11,7 @@ import { machineLine } from './harness.js';
 import { benchLoudness } from './loudness.js';
 import { prepareMaterial } from './material.js';
 import { benchMemory } from './memory.js';
+import { benchPitch } from './pitch.js';
 import { benchResample } from './resample.js';
 import { resamplerReport } from '../eval/resampler.js';
 
@@ -41,6 +42,10 @@ sections.push(
 log('resample');
 sections.push(
   `## Resampling (median of ${rounds} rounds)\n\n${await benchResample(material, rounds)}\n\nDesigned response and sweep SNR of our resampler (eval/resampler.ts):\n\n${resamplerReport()}`,
+);
+log('pitch');
+sections.push(
+  `## Pitch tracking (speed and accuracy beside peers)\n\n${await benchPitch(smoke, smoke ? 1 : 5)}`,
 );
 if (!smoke) {
   log('memory (1-hour files; the first run encodes them, which takes a few minutes)');

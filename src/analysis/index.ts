@@ -13,6 +13,7 @@ export {
   type YinGeometry,
 } from './yin.js';
 export { PyinTracker, concatTracks, pyin, type PitchTrack, type PyinOptions } from './pyin.js';
+export { YinTracker, yin, type YinOptions } from './yin-tracker.js';
 export {
   EVENT_TERMS,
   analyzeContour,

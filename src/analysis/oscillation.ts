@@ -78,8 +78,9 @@ export function zigzag(
   for (let i = 1; i < x.length; i++) {
     const v = x[i]!;
     if (direction === 0) {
-      if (v > x[lo]!) hi = v > x[hi]! ? i : hi;
-      if (v < x[hi]!) lo = v < x[lo]! ? i : lo;
+      // Ties move the extreme forward: on a flat start the first turn is where motion begins.
+      if (v >= x[hi]!) hi = i;
+      if (v <= x[lo]!) lo = i;
       if (x[hi]! - x[lo]! >= threshold) {
         direction = hi > lo ? 1 : -1;
         out.push({ index: hi > lo ? lo : hi, value: hi > lo ? x[lo]! : x[hi]!, max: hi < lo });
@@ -255,10 +256,15 @@ function measure(
     if (sides.length) heights.push(smooth[pk]! - sides.reduce((a, b) => a + b, 0) / sides.length);
   }
   const extent = median(heights);
+  // The oscillation spans its extrema, give or take a quarter period; the fits below use
+  // only that span, so that flat edges do not dilute them.
+  const all = [...peaks, ...troughs].sort((u, v) => u - v);
+  const first = Math.max(0, all[0]! - Math.round(p / 4)),
+    last = Math.min(n, all[all.length - 1]! + Math.round(p / 4) + 1);
   // Sinusoid fit (least squares on sin and cos), at the rate within ±10 % of the extrema's
   // estimate that fits best; it also refines the rate.
   let yy = 0;
-  for (let i = 0; i < n; i++) yy += y[i]! * y[i]!;
+  for (let i = first; i < last; i++) yy += y[i]! * y[i]!;
   const fitAt = (period: number) => {
     const w = (2 * Math.PI) / period;
     let ss = 0,
@@ -266,7 +272,7 @@ function measure(
       cc = 0,
       ys = 0,
       yc = 0;
-    for (let i = 0; i < n; i++) {
+    for (let i = first; i < last; i++) {
       const s = Math.sin(w * i),
         c = Math.cos(w * i);
       ss += s * s;
@@ -279,7 +285,7 @@ function measure(
     const a = det ? (ys * cc - yc * sc) / det : 0,
       b = det ? (yc * ss - ys * sc) / det : 0;
     let residual = 0;
-    for (let i = 0; i < n; i++)
+    for (let i = first; i < last; i++)
       residual += (y[i]! - a * Math.sin(w * i) - b * Math.cos(w * i)) ** 2;
     return { residual, amplitude: Math.hypot(a, b) };
   };
@@ -298,11 +304,7 @@ function measure(
   // Where the shape is sinusoidal the fitted period is the better estimate of the rate.
   const rateHz = r2 >= 0.6 ? frameRate / bestPeriod : frameRate / meanPeriod;
   let outer = 0;
-  for (let i = 0; i < n; i++) if (Math.abs(y[i]!) > extent / 4) outer++;
-  // The oscillation spans its extrema, give or take a quarter period.
-  const all = [...peaks, ...troughs].sort((u, v) => u - v);
-  const first = Math.max(0, all[0]! - Math.round(p / 4)),
-    last = Math.min(n, all[all.length - 1]! + Math.round(p / 4) + 1);
+  for (let i = first; i < last; i++) if (Math.abs(y[i]!) > extent / 4) outer++;
   return {
     startFrame: start + first,
     endFrame: start + last,
@@ -311,7 +313,7 @@ function measure(
     regularity: Math.max(0, 1 - sd / meanPeriod),
     sinusoidR2: r2,
     sinusoidExtent: 2 * best.amplitude,
-    plateauFraction: outer / n,
+    plateauFraction: outer / (last - first),
     cycles: (peaks[peaks.length - 1]! - peaks[0]!) / meanPeriod,
     centre: centre.slice(first, last),
   };

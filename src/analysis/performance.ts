@@ -8,18 +8,23 @@
  *    swing, a square wave 1; measured trills 0.75–0.94, vibratos 0.49–0.73); any other is
  *    vibrato (揉弦).
  * 3. A flattened contour: inside vibrato, the centre line (moving average over one period);
- *    inside a trill, the pitch it starts on.
+ *    inside a trill, its lower note (the written note; the upper one is the auxiliary, in
+ *    Chinese 颤音 as in Western trills).
  * 4. Notes: the flattened contour is cut wherever it leaves the running centre of the current
  *    segment (median of its last 20 frames) by more than 50 cents for 5 frames (~29 ms). A
  *    segment's note is its longest stretch within ±35 cents of its centre (the median of its
- *    flat frames), if at least 5 frames long; the rest is transition. A note reports its median
- *    pitch (cents), MIDI number, onset/offset and stability (standard deviation of the
- *    flattened pitch, cents).
+ *    flat frames; blips of under 5 frames bridged), if at least 5 frames long; the rest is
+ *    transition. A note reports its median pitch (cents), MIDI number, onset/offset and
+ *    stability (standard deviation of the flattened pitch, cents).
  * 5. Between two notes of a run, the transition is fitted with a logistic curve (logistic.ts)
- *    from 50 ms before to 50 ms after it: a portamento (滑音) when the span is ≥ 80 cents and
- *    the fitted 5–95 % duration ≥ 40 ms with R² ≥ 0.8; otherwise a plain change of note. A
- *    transition that leaves a note by ≥ 60 cents and comes back to the same note (±50 cents)
- *    is a return slide (回滑音), and the two parts are one note.
+ *    from 100 ms before to 100 ms after it (trills held at their written note): a portamento
+ *    (滑音) when the span is ≥ 80 cents and the fitted 5–95 % duration ≥ 40 ms with R² ≥ 0.8;
+ *    otherwise a plain change of note. Short notes (< 150 ms) that lie on the path of one such
+ *    glide to a later note (the curve moves ≥ 25 cents across each, the pitch over a third as
+ *    far; a steady note hardly moves) are the glide passing through, not notes. A transition
+ *    that leaves a note by ≥ 60 cents and comes back to the same note (±50 cents), or a short
+ *    note (< 100 ms) reached and left by glides between two notes at one pitch, is a return
+ *    slide (回滑音), and the parts are one note.
  * 6. At the first note of a run, ≥ 29 ms of pitch moving ≥ 60 cents into the note is a slide in:
  *    上滑音 from below, 下滑音 from above; at the last note, the same leaving it is a slide out.
  * 7. A grace note (倚音): a note of 25–120 ms, followed within 40 ms by a note at least twice as
@@ -34,7 +39,7 @@
  * sinc(π·f·window).
  */
 import { findOscillations } from './oscillation.js';
-import { fitLogistic } from './logistic.js';
+import { fitLogistic, logistic, type LogisticFit } from './logistic.js';
 import { median, runningMedian, voicedRuns, type VoicedRun } from './contour.js';
 import type { PitchTrack } from './pyin.js';
 
@@ -66,7 +71,12 @@ export const EVENT_TERMS: Record<EventKind, Term> = {
   'grace-note': { en: 'grace note', zh: '倚音', pinyin: 'yǐyīn' },
   tremolo: { en: 'amplitude tremolo', zh: '震音', pinyin: 'zhènyīn' },
 };
-/** Shortest portamento (5–95 % of the logistic): faster changes are changes of note. */
+/**
+ * Shortest portamento (5–95 % of the logistic) by default: faster changes are changes of note.
+ * A pitch tracker smears an instantaneous change over its window plus a hop or two (pYIN here:
+ * fitted durations of 15–25 ms at hop 5.8 ms), so shorter glides cannot be told from note
+ * changes.
+ */
 const MIN_GLIDE_SECONDS = 0.04;
 const UP: Term = { en: 'upward slide', zh: '上滑音', pinyin: 'shàng huáyīn' };
 const DOWN: Term = { en: 'downward slide', zh: '下滑音', pinyin: 'xià huáyīn' };
@@ -106,6 +116,11 @@ export interface ContourOptions {
   trackerWindowSeconds?: number;
   /** Frame levels in dB, parallel to the track, for tremolo (optional). */
   levelDb?: Float32Array;
+  /**
+   * Shortest portamento, seconds (default 0.04). Lower it only for contours whose tracker
+   * resolves faster glides than it smears note changes.
+   */
+  minPortamentoSeconds?: number;
 }
 
 const sinc = (x: number) => (x === 0 ? 1 : Math.sin(x) / x);
@@ -133,6 +148,7 @@ export function analyzeContour(track: PitchTrack, options: ContourOptions = {}):
   const hopSeconds = track.hopSize / track.sampleRate;
   const frameRate = 1 / hopSeconds;
   const window = options.trackerWindowSeconds ?? 0;
+  const minGlide = options.minPortamentoSeconds ?? MIN_GLIDE_SECONDS;
   const time = (frame: number) =>
     track.times[Math.min(track.times.length - 1, frame)]! +
     (frame >= track.times.length ? hopSeconds : 0);
@@ -149,54 +165,23 @@ export function analyzeContour(track: PitchTrack, options: ContourOptions = {}):
       minExtent: 15,
     });
     const flat = Float64Array.from(c);
+    // What glides are fitted to: the contour, with each trill held at its written note.
+    const glideContour = Float64Array.from(c);
     const kinds: ('vibrato' | 'trill')[] = [];
     for (const o of oscillations) {
       const trill = o.extent >= 80 && o.plateauFraction >= 0.745;
       kinds.push(trill ? 'trill' : 'vibrato');
       if (trill) {
-        const startLevel = median(
-          c,
-          o.startFrame,
-          Math.min(o.endFrame, o.startFrame + Math.max(2, Math.round(frameRate / o.rateHz / 4))),
-        );
-        for (let k = o.startFrame; k < o.endFrame; k++) flat[k] = startLevel;
+        // The written note is the lower of the two: the upper is the auxiliary.
+        const lower: number[] = [];
+        for (let k = o.startFrame; k < o.endFrame; k++)
+          if (c[k]! < o.centre[k - o.startFrame]!) lower.push(c[k]!);
+        const main = lower.length ? median(lower) : o.centre[0]!;
+        for (let k = o.startFrame; k < o.endFrame; k++) flat[k] = glideContour[k] = main;
       } else for (let k = o.startFrame; k < o.endFrame; k++) flat[k] = o.centre[k - o.startFrame]!;
     }
     // 4. Notes.
     const runNotes = segment(flat, frameRate);
-    // 5. Transitions: return slides merge, portamenti are fitted.
-    for (let k = 1; k < runNotes.length; k++) {
-      const a = runNotes[k - 1]!,
-        b = runNotes[k]!;
-      let excursion = 0;
-      for (let f = a.b; f < b.a; f++) excursion = Math.max(excursion, Math.abs(flat[f]! - a.cents));
-      // (Not next to vibrato, whose unflattened first or last swing would look the same.)
-      const nearVibrato = oscillations.some(
-        (o, i) =>
-          kinds[i] === 'vibrato' &&
-          o.startFrame - frameRate * 0.15 < b.a &&
-          o.endFrame + frameRate * 0.15 > a.b,
-      );
-      if (Math.abs(b.cents - a.cents) < 50 && excursion >= 60 && !nearVibrato) {
-        const deepest = (() => {
-          let best = a.b;
-          for (let f = a.b; f < b.a; f++)
-            if (Math.abs(flat[f]! - a.cents) > Math.abs(flat[best]! - a.cents)) best = f;
-          return flat[best]!;
-        })();
-        events.push(
-          event('return-slide', time(t0 + a.b), time(t0 + b.a), notes.length + k - 1, {
-            excursionCents: Math.round(deepest - a.cents),
-            direction: deepest > a.cents ? 'up-and-back' : 'down-and-back',
-          }),
-        );
-        a.b = b.b;
-        a.cents = median(flat, a.a, a.b);
-        a.stability = std(flat, a.a, a.b);
-        runNotes.splice(k, 1);
-        k--;
-      }
-    }
     /** The logistic glide from note a to note b, if the transition is one (step 5). */
     const glide = (a: RunNote, b: RunNote) => {
       if (Math.abs(b.cents - a.cents) < 80) return undefined;
@@ -206,7 +191,7 @@ export function analyzeContour(track: PitchTrack, options: ContourOptions = {}):
         ps: number[] = [];
       for (let f = from; f < to; f++) {
         ts.push(time(t0 + f));
-        ps.push(c[f]!);
+        ps.push(glideContour[f]!);
       }
       // Vibrato on either note moves the fitted end levels by up to half its extent.
       let wobble = 0;
@@ -227,10 +212,86 @@ export function analyzeContour(track: PitchTrack, options: ContourOptions = {}):
         Math.abs(fit.upper - b.cents) <= 60 + wobble &&
         fit.midpoint >= time(t0 + a.b) - 0.05 &&
         fit.midpoint <= time(t0 + b.a) + 0.05;
-      return plausible && fit.duration >= MIN_GLIDE_SECONDS && fit.duration < 2 && fit.r2 >= 0.8
+      return plausible && fit.duration >= minGlide && fit.duration < 2 && fit.r2 >= 0.8
         ? fit
         : undefined;
     };
+    // 5. Transitions: return slides merge (a dip or rise between two notes at one pitch, or a
+    // short note reached and left by glides), portamenti are fitted (below).
+    const nearVibrato = (from: number, to: number) =>
+      oscillations.some(
+        (o, i) =>
+          kinds[i] === 'vibrato' &&
+          o.startFrame - frameRate * 0.15 < to &&
+          o.endFrame + frameRate * 0.15 > from,
+      );
+    for (let k = 1; k < runNotes.length; k++) {
+      const a = runNotes[k - 1]!,
+        b = runNotes[k]!,
+        c = runNotes[k + 1];
+      let merged: RunNote | undefined, deepest: number | undefined;
+      // (Not next to vibrato, whose unflattened first or last swing would look the same.)
+      if (Math.abs(b.cents - a.cents) < 50 && !nearVibrato(a.b, b.a)) {
+        let best = a.b;
+        for (let f = a.b; f < b.a; f++)
+          if (Math.abs(flat[f]! - a.cents) > Math.abs(flat[best]! - a.cents)) best = f;
+        if (Math.abs(flat[best]! - a.cents) >= 60) {
+          merged = b;
+          deepest = flat[best]!;
+        }
+      } else if (
+        c &&
+        Math.abs(c.cents - a.cents) < 50 &&
+        Math.abs(b.cents - a.cents) >= 60 &&
+        b.b - b.a < 0.1 * frameRate &&
+        !nearVibrato(a.b, c.a) &&
+        glide(a, b) &&
+        glide(b, c)
+      ) {
+        merged = c;
+        deepest = b.cents;
+      }
+      if (!merged || deepest === undefined) continue;
+      events.push(
+        event('return-slide', time(t0 + a.b), time(t0 + merged.a), notes.length + k - 1, {
+          excursionCents: Math.round(deepest - a.cents),
+          direction: deepest > a.cents ? 'up-and-back' : 'down-and-back',
+        }),
+      );
+      a.b = merged.b;
+      a.cents = median(flat, a.a, a.b);
+      a.stability = std(flat, a.a, a.b);
+      runNotes.splice(k, merged === b ? 1 : 2);
+      k--;
+    }
+    // Short "notes" on the path of one slow glide from the note before to a note after are the
+    // glide passing: the curve moves ≥ 25 cents across each, and the pitch over a third as far
+    const onCurve = (fit: LogisticFit, b: RunNote) => {
+      const third = Math.max(1, Math.floor((b.b - b.a) / 3));
+      const curve = Float64Array.from({ length: b.b - b.a }, (_, i) =>
+        logistic(fit, time(t0 + b.a + i)),
+      );
+      const curveMove = median(curve, curve.length - third, curve.length) - median(curve, 0, third);
+      const move = median(glideContour, b.b - third, b.b) - median(glideContour, b.a, b.a + third);
+      return Math.abs(curveMove) >= 25 && move / curveMove >= 0.35;
+    };
+    for (let k = 1; k + 1 < runNotes.length; k++) {
+      const a = runNotes[k - 1]!;
+      // Passing notes k..m-1: short, each further along in one direction; m the arrival.
+      for (let m = k + 1; m < runNotes.length; m++) {
+        const b = runNotes[m - 1]!,
+          prev = runNotes[m - 2]!,
+          c = runNotes[m]!;
+        if (b.b - b.a >= 0.15 * frameRate || (b.cents - prev.cents) * (c.cents - b.cents) <= 0)
+          break;
+        const fit = glide(a, c);
+        if (fit && runNotes.slice(k, m).every((n) => onCurve(fit, n))) {
+          runNotes.splice(k, m - k);
+          k--;
+          break;
+        }
+      }
+    }
     // A short first (last) "note" that glides into (out of) the next (previous) one is where a
     // slide starts (ends), not a note: drop it, and step 6 reports the slide.
     const short = Math.round(0.12 * frameRate);
@@ -327,6 +388,7 @@ export function analyzeContour(track: PitchTrack, options: ContourOptions = {}):
     const g = notes[k]!,
       main = notes[k + 1]!;
     const d = g.end - g.start;
+    if (d > 0.12) continue;
     // A short note where a trill begins is the trill's first swing, not a grace note.
     const trill = events.find(
       (e) => e.kind === 'trill' && e.end > g.start && e.start <= main.start + 0.15,
@@ -337,7 +399,6 @@ export function analyzeContour(track: PitchTrack, options: ContourOptions = {}):
     }
     if (
       d >= 0.025 &&
-      d <= 0.12 &&
       main.start - g.end <= 0.04 &&
       main.end - main.start >= 2 * d &&
       Math.abs(main.cents - g.cents) >= 80
@@ -404,16 +465,23 @@ function segment(flat: Float64Array, frameRate: number): RunNote[] {
       if (hi - lo < 20) flatFrames.push(g[i]!);
     }
     const centre = flatFrames.length >= 3 ? median(flatFrames) : median(g, a, b);
-    // The longest stretch within ±35 cents of it.
+    // The longest stretch within ±35 cents of it (blips shorter than a cut bridged).
+    const inBand = (k: number) => Math.abs(g[k]! - centre) <= 35;
     let bestA = a,
       bestB = a;
     for (let i = a; i < b;) {
-      if (Math.abs(g[i]! - centre) > 35) {
+      if (!inBand(i)) {
         i++;
         continue;
       }
       let j = i;
-      while (j < b && Math.abs(g[j]! - centre) <= 35) j++;
+      for (;;) {
+        while (j < b && inBand(j)) j++;
+        let k = j;
+        while (k < b && k - j < 5 && !inBand(k)) k++;
+        if (k < b && k - j < 5 && k > j) j = k;
+        else break;
+      }
       if (j - i > bestB - bestA) {
         bestA = i;
         bestB = j;
