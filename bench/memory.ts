@@ -55,6 +55,14 @@ export function benchMemory(material: Material): string {
       ),
     );
   }
+  // The analysis keeps its result (pitch track, notes, events): about 13 MB per hour.
+  rows.push(
+    row(
+      'performance analysis (pYIN) flac, 60 min',
+      run('analyze', longFile(material, 60, 'flac')),
+      run('analyze', longFile(material, 3600, 'flac')),
+    ),
+  );
   rows.push(
     row('loudness flac, 3 hours', undefined, run('loudness', longFile(material, 3 * 3600, 'flac'))),
   );

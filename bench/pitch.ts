@@ -185,6 +185,8 @@ export async function benchPitch(smoke: boolean, rounds: number): Promise<string
         run: make(shift),
       });
     }
+  } else if (process.env.ZHIYIN_REQUIRE_TOOLS === '1') {
+    throw new Error('CI requires aubiopitch (apt-get install aubio-tools), but it is missing.');
   } else
     notes.push('aubiopitch is not installed (apt-get install aubio-tools): its rows are missing.');
 

@@ -1,10 +1,11 @@
 /**
- * Child-process probe for the memory benchmark: decodes (or meters) one file, streaming, and
- * prints the work done, the resident set size after each quarter of the file, and the peak.
- * Usage: node dist/bench/rss-probe.js decode|loudness FILE
+ * Child-process probe for the memory benchmark: decodes, meters or analyses (pitch, notes and
+ * events) one file, streaming, and prints the work done, the resident set size after each
+ * quarter of the file, and the peak.
+ * Usage: node dist/bench/rss-probe.js decode|loudness|analyze FILE
  */
 import { readFileSync } from 'node:fs';
-import { measureLoudnessFile, openAudioFile } from '../src/node/index.js';
+import { analyzeFile, measureLoudnessFile, openAudioFile } from '../src/node/index.js';
 
 /** A field of /proc/self/status in MiB (Linux), or undefined elsewhere. */
 function status(field: 'VmRSS' | 'VmHWM'): number | undefined {
@@ -24,7 +25,10 @@ const onProgress = (fraction: number) => {
 };
 const t0 = performance.now();
 let audioSeconds = 0;
-if (mode === 'loudness') {
+if (mode === 'analyze') {
+  const analysis = await analyzeFile(file!, { onProgress });
+  audioSeconds = analysis.durationSeconds;
+} else if (mode === 'loudness') {
   const { loudness } = await measureLoudnessFile(file!, { onProgress: (_s, f) => onProgress(f) });
   audioSeconds = loudness.durationSeconds;
 } else {

@@ -39,7 +39,7 @@ describe('zhiyin CLI', () => {
   it('prints help for the program and every command', () => {
     const top = zhiyin('--help');
     expect(top.code).toBe(0);
-    for (const command of ['info', 'loudness', 'convert', 'demo']) {
+    for (const command of ['info', 'loudness', 'convert', 'analyze', 'demo']) {
       expect(top.stdout).toContain(command);
       const r = zhiyin(command, '--help');
       expect(r.code, command).toBe(0);
@@ -243,6 +243,58 @@ describe('zhiyin CLI', () => {
     const r = zhiyin('loudness', truncated, '--tolerate-errors');
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/warning: .*truncated/);
+  });
+
+  it('analyze: notes, events with Chinese names, and the plot, JSON and CSV it was asked for', () => {
+    // Two seconds of a bowed-like A4 with 6 Hz, 100-cent vibrato from 0.5 s to 1.7 s.
+    const n = 2 * 44_100;
+    let phase = 0;
+    const x = Float32Array.from({ length: n }, (_, i) => {
+      const t = i / 44_100;
+      const cents = t > 0.5 && t < 1.7 ? 50 * Math.sin(2 * Math.PI * 6 * (t - 0.5)) : 0;
+      phase += (2 * Math.PI * 440 * 2 ** (cents / 1200)) / 44_100;
+      return 0.3 * (Math.sin(phase) + 0.5 * Math.sin(2 * phase) + 0.3 * Math.sin(3 * phase));
+    });
+    writeFileSync(join(dir, 'take.wav'), encodeWav({ sampleRate: 44_100, channels: [x] }));
+    const r = zhiyin(
+      'analyze',
+      'take.wav',
+      '--plot',
+      'take.svg',
+      '--json',
+      'take.json',
+      '--csv',
+      'take.csv',
+      '--tonic',
+      'A',
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/notes\s+1 \(A4–A4\)/);
+    expect(r.stdout).toMatch(/vibrato 揉弦\s+1, mean 6\.0 Hz/);
+    const json = JSON.parse(readFileSync(join(dir, 'take.json'), 'utf8')) as {
+      schemaVersion: number;
+      events: { kind: string }[];
+    };
+    expect(json.schemaVersion).toBe(1);
+    expect(json.events.map((e) => e.kind)).toEqual(['vibrato']);
+    expect(readFileSync(join(dir, 'take.svg'), 'utf8')).toContain('A4 1');
+    expect(readFileSync(join(dir, 'take.csv'), 'utf8').split('\n')[0]).toMatch(/^time_s,f0_hz/);
+  });
+
+  it('analyze: one clear line for a bad tonic, NaN samples or an empty file', () => {
+    expectOneLineError(zhiyin('analyze', fixture('chord.flac'), '--tonic', 'H'), /--tonic/);
+    const x = new Float32Array(44_100).fill(0.1);
+    x[22_050] = NaN;
+    writeFileSync(
+      join(dir, 'nan.wav'),
+      encodeWav({ sampleRate: 44_100, channels: [x] }, { format: 'float32' }),
+    );
+    expectOneLineError(zhiyin('analyze', 'nan.wav'), /non-finite.*0\.500 s/);
+    writeFileSync(
+      join(dir, 'empty.wav'),
+      encodeWav({ sampleRate: 44_100, channels: [new Float32Array(0)] }),
+    );
+    expectOneLineError(zhiyin('analyze', 'empty.wav'), /no audio/);
   });
 
   it('--debug adds the stack trace', () => {

@@ -140,12 +140,16 @@ export function analysisToSvg(a: PerformanceAnalysis, options: PlotOptions = {})
     right = 16,
     top = 46,
     bottom = 40;
-  const voicedCents: number[] = [];
+  let low = Infinity,
+    high = -Infinity;
   for (let i = 0; i < t.times.length; i++)
-    if (t.voiced[i] && t.times[i]! >= from && t.times[i]! <= to)
-      voicedCents.push(6900 + 1200 * Math.log2(t.f0Hz[i]! / 440));
-  const lo = voicedCents.length ? Math.floor(Math.min(...voicedCents) / 100) * 100 - 100 : 5500;
-  const hi = voicedCents.length ? Math.ceil(Math.max(...voicedCents) / 100) * 100 + 100 : 8100;
+    if (t.voiced[i] && t.times[i]! >= from && t.times[i]! <= to) {
+      const c = 6900 + 1200 * Math.log2(t.f0Hz[i]! / 440);
+      low = Math.min(low, c);
+      high = Math.max(high, c);
+    }
+  const lo = low <= high ? Math.floor(low / 100) * 100 - 100 : 5500;
+  const hi = low <= high ? Math.ceil(high / 100) * 100 + 100 : 8100;
   const x = (s: number) => left + ((s - from) / (to - from)) * (width - left - right);
   const y = (cents: number) => top + ((hi - cents) / (hi - lo)) * (height - top - bottom);
   const parts: string[] = [];
@@ -203,20 +207,27 @@ export function analysisToSvg(a: PerformanceAnalysis, options: PlotOptions = {})
       `<text x="${x(n.start).toFixed(1)}" y="${(y(n.cents) - 6).toFixed(1)}" fill="#1f4e79" font-size="10">${escape(label)}</text>`,
     );
   }
-  // The contour, broken where unvoiced.
-  let path = '';
-  let drawing = false;
+  // The contour, broken where unvoiced; a point within half a pixel of the last is not drawn
+  // (long recordings have many frames per pixel).
+  const path: string[] = [];
+  let drawing = false,
+    lastX = 0,
+    lastY = 0;
   for (let i = 0; i < t.times.length; i++) {
     const s = t.times[i]!;
     if (s < from || s > to || !t.voiced[i]) {
       drawing = false;
       continue;
     }
-    const c = 6900 + 1200 * Math.log2(t.f0Hz[i]! / 440);
-    path += `${drawing ? 'L' : 'M'}${x(s).toFixed(1)} ${y(c).toFixed(1)}`;
+    const px = x(s),
+      py = y(6900 + 1200 * Math.log2(t.f0Hz[i]! / 440));
+    if (drawing && Math.abs(px - lastX) < 0.5 && Math.abs(py - lastY) < 0.5) continue;
+    path.push(`${drawing ? 'L' : 'M'}${px.toFixed(1)} ${py.toFixed(1)}`);
     drawing = true;
+    lastX = px;
+    lastY = py;
   }
-  parts.push(`<path d="${path}" fill="none" stroke="#222" stroke-width="1.2"/>`);
+  parts.push(`<path d="${path.join('')}" fill="none" stroke="#222" stroke-width="1.2"/>`);
   parts.push(
     `<text x="${left}" y="${height - 6}" fill="#777">pitch (${a.tracker.method}, hop ${(a.tracker.hopSeconds * 1000).toFixed(1)} ms); grid: semitones</text>`,
   );

@@ -91,7 +91,7 @@ export function registerAnalyze(program: Command): void {
         ],
         [
           'notes',
-          `${analysis.notes.length}${analysis.notes.length ? ` (${noteName(Math.min(...analysis.notes.map((n) => n.midi)))}–${noteName(Math.max(...analysis.notes.map((n) => n.midi)))})` : ''}`,
+          `${analysis.notes.length}${analysis.notes.length ? ` (${noteName(analysis.notes.reduce((m, n) => Math.min(m, n.midi), Infinity))}–${noteName(analysis.notes.reduce((m, n) => Math.max(m, n.midi), -Infinity))})` : ''}`,
         ],
       ];
       for (const [kind, s] of Object.entries(analysis.summary.events)) {
