@@ -39,7 +39,7 @@ describe('zhiyin CLI', () => {
   it('prints help for the program and every command', () => {
     const top = zhiyin('--help');
     expect(top.code).toBe(0);
-    for (const command of ['info', 'loudness', 'convert', 'analyze', 'demo']) {
+    for (const command of ['info', 'loudness', 'convert', 'analyze', 'compare', 'demo']) {
       expect(top.stdout).toContain(command);
       const r = zhiyin(command, '--help');
       expect(r.code, command).toBe(0);
@@ -295,6 +295,58 @@ describe('zhiyin CLI', () => {
       encodeWav({ sampleRate: 44_100, channels: [new Float32Array(0)] }),
     );
     expectOneLineError(zhiyin('analyze', 'empty.wav'), /no audio/);
+  });
+
+  it('compare: effect sizes and a summary for two sets, from audio and from analysis JSON', () => {
+    // Six 0.8 s notes with vibrato at `rate` Hz, 0.1 s of silence between them.
+    const notes = (rate: number) => {
+      const x = new Float32Array(Math.round(6 * 0.9 * 44_100));
+      let phase = 0;
+      for (let i = 0; i < x.length; i++) {
+        const t = i / 44_100,
+          k = Math.floor(t / 0.9),
+          local = t - 0.9 * k;
+        if (local > 0.8) continue;
+        const cents =
+          200 * (k % 3) + (local > 0.15 ? 50 * Math.sin(2 * Math.PI * rate * local) : 0);
+        phase += (2 * Math.PI * 440 * 2 ** (cents / 1200)) / 44_100;
+        x[i] = 0.3 * (Math.sin(phase) + 0.4 * Math.sin(2 * phase));
+      }
+      return encodeWav({ sampleRate: 44_100, channels: [x] });
+    };
+    writeFileSync(join(dir, 'slow.wav'), notes(5));
+    writeFileSync(join(dir, 'fast.wav'), notes(7));
+    expect(zhiyin('analyze', 'slow.wav', '--json', 'slow.json').code).toBe(0);
+    const r = zhiyin(
+      'compare',
+      '--set',
+      'slow=slow.json',
+      '--set',
+      'fast=fast.wav',
+      '--json',
+      'c.json',
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/vibrato rate \(Hz\)\s+5\.\d\d \[.*\] n=6\s+7\.\d\d/);
+    expect(r.stdout).toMatch(
+      /fast's vibrato is faster than slow's .*large effect, Cliff's δ = 1\.00\)/,
+    );
+    const c = JSON.parse(readFileSync(join(dir, 'c.json'), 'utf8')) as {
+      pairs: { a: string; b: string }[];
+    };
+    expect(c.pairs[0]).toMatchObject({ a: 'slow', b: 'fast' });
+  });
+
+  it('compare: one clear line for too few groups, a bad --set or a JSON that is no analysis', () => {
+    expectOneLineError(zhiyin('compare', fixture('chord.flac')), /at least two/);
+    expectOneLineError(zhiyin('compare', '--set', 'nofiles', 'x.wav'), /--set must look like/);
+    writeFileSync(join(dir, 'other.json'), '{"hello": 1}');
+    expectOneLineError(
+      zhiyin('compare', 'other.json', fixture('chord.flac')),
+      /not a Zhiyin analysis/,
+    );
+    writeFileSync(join(dir, 'broken.json'), '{"schemaVersion": 1, "notes": [');
+    expectOneLineError(zhiyin('compare', 'broken.json', 'other.json'), /not valid JSON/);
   });
 
   it('--debug adds the stack trace', () => {

@@ -3,8 +3,9 @@
  * pitch track, and an SVG plot of the contour with its notes and events (cents grid, note
  * names, and jianpu degrees when a tonic is given). Strings only, so it works anywhere.
  */
-import type { PerformanceAnalysis } from './analyze.js';
-import type { ExpressiveEvent } from './performance.js';
+import { ZhiyinError } from '../errors/index.js';
+import { ANALYSIS_SCHEMA_VERSION, type PerformanceAnalysis } from './analyze.js';
+import type { ExpressiveEvent, Note } from './performance.js';
 
 const round = (x: number, digits: number) =>
   Number.isFinite(x) ? Number(x.toFixed(digits)) : null;
@@ -50,6 +51,68 @@ export function analysisToJson(a: PerformanceAnalysis): string {
   return JSON.stringify(plain, (_k, v: unknown) =>
     typeof v === 'number' && !Number.isFinite(v) ? null : v,
   );
+}
+
+/** What a comparison needs of an analysis read back from JSON. */
+export type StoredAnalysis = Pick<PerformanceAnalysis, 'notes' | 'events' | 'durationSeconds'> & {
+  track: Pick<PerformanceAnalysis['track'], 'times' | 'voiced'>;
+};
+
+/**
+ * Reads back what {@link analysisToJson} wrote (schemaVersion 1): notes, events and which
+ * frames are voiced. Throws a ZhiyinError naming what is wrong for anything else.
+ * @example const a = analysisFromJson(readFileSync('take.json', 'utf8'), 'take.json');
+ */
+export function analysisFromJson(text: string, name = 'the JSON'): StoredAnalysis {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new ZhiyinError('CORRUPT_DATA', `${name} is not valid JSON.`);
+  }
+  const o = data as Record<string, unknown> | null;
+  if (!o || typeof o !== 'object' || !('schemaVersion' in o))
+    throw new ZhiyinError(
+      'UNSUPPORTED_FORMAT',
+      `${name} is not a Zhiyin analysis: write one with \`zhiyin analyze FILE --json out.json\`.`,
+    );
+  if (o.schemaVersion !== ANALYSIS_SCHEMA_VERSION)
+    throw new ZhiyinError(
+      'UNSUPPORTED_FORMAT',
+      `${name} has schemaVersion ${String(o.schemaVersion)}; this Zhiyin reads version ${ANALYSIS_SCHEMA_VERSION}: analyse the recording again.`,
+    );
+  const track = o.track as { times?: unknown; f0Hz?: unknown } | undefined;
+  const finite = (x: unknown) => typeof x === 'number' && Number.isFinite(x);
+  const ok =
+    Array.isArray(o.notes) &&
+    Array.isArray(o.events) &&
+    finite(o.durationSeconds) &&
+    Array.isArray(track?.times) &&
+    Array.isArray(track.f0Hz) &&
+    track.times.length === track.f0Hz.length &&
+    track.times.every(finite) &&
+    (o.notes as Record<string, unknown>[]).every(
+      (n) => n && finite(n.start) && finite(n.end) && finite(n.cents),
+    ) &&
+    (o.events as Record<string, unknown>[]).every(
+      (e) => e && typeof e.kind === 'string' && finite(e.start) && finite(e.end) && e.params,
+    );
+  if (!ok)
+    throw new ZhiyinError(
+      'CORRUPT_DATA',
+      `${name} claims to be a Zhiyin analysis but its notes, events or track are damaged (see docs/analysis-schema.json).`,
+    );
+  const times = track!.times as number[],
+    f0 = track!.f0Hz as (number | null)[];
+  return {
+    durationSeconds: o.durationSeconds as number,
+    notes: o.notes as Note[],
+    events: o.events as ExpressiveEvent[],
+    track: {
+      times: Float64Array.from(times),
+      voiced: Uint8Array.from(f0, (f) => (f !== null && f > 0 ? 1 : 0)),
+    },
+  };
 }
 
 /**

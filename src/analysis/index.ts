@@ -37,6 +37,7 @@ export {
   type PerformanceAnalysis,
 } from './analyze.js';
 export {
+  analysisFromJson,
   analysisToJson,
   analysisToSvg,
   jianpu,
@@ -44,4 +45,19 @@ export {
   parseTonic,
   trackToCsv,
   type PlotOptions,
+  type StoredAnalysis,
 } from './export.js';
+export {
+  cliffsDelta,
+  cohensH,
+  comparePerformances,
+  describeDistribution,
+  hedgesG,
+  mannWhitneyP,
+  type Comparison,
+  type ComparedAnalysis,
+  type ComparisonGroup,
+  type Distribution,
+  type GroupStats,
+  type PairComparison,
+} from './compare.js';

@@ -1,32 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeContour, type ExpressiveEvent } from './performance.js';
-import type { PitchTrack } from './pyin.js';
+import { CONTOUR_HOP, CONTOUR_RATE, contour } from '../../test/contour.js';
 
-const SR = 44_100;
-const HOP = 256;
-const FRAME = HOP / SR;
-
-/** A pitch track sampled from cents(t) (absolute cents, NaN = unvoiced) over `seconds`. */
-function contour(cents: (t: number) => number, seconds: number): PitchTrack {
-  const n = Math.round(seconds / FRAME);
-  const times = Float64Array.from({ length: n }, (_, i) => i * FRAME);
-  const f0Hz = new Float32Array(n);
-  const voiced = new Uint8Array(n);
-  times.forEach((t, i) => {
-    const c = cents(t);
-    voiced[i] = Number.isFinite(c) ? 1 : 0;
-    f0Hz[i] = voiced[i] ? 440 * 2 ** ((c - 6900) / 1200) : NaN;
-  });
-  return {
-    sampleRate: SR,
-    hopSize: HOP,
-    times,
-    f0Hz,
-    voiced,
-    voicedProbability: Float32Array.from(voiced),
-    confidence: Float32Array.from(voiced),
-  };
-}
+const FRAME = CONTOUR_HOP / CONTOUR_RATE;
 
 /** A logistic glide from `a` to `b` cents with 5–95 % duration `d` centred at `mid`. */
 const logistic = (a: number, b: number, mid: number, d: number) => (t: number) =>

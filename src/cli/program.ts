@@ -7,6 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { isZhiyinError } from '../errors/index.js';
 import { clearProgress } from './progress.js';
 import { registerAnalyze } from './commands/analyze.js';
+import { registerCompare } from './commands/compare.js';
 import { registerConvert } from './commands/convert.js';
 import { registerDemo } from './commands/demo.js';
 import { registerInfo } from './commands/info.js';
@@ -48,6 +49,7 @@ export function buildProgram(): Command {
   registerLoudness(program);
   registerConvert(program);
   registerAnalyze(program);
+  registerCompare(program);
   registerDemo(program);
   // Usage errors: one line, with where to look for help.
   const oneLine = (help: string) => ({
