@@ -17,8 +17,11 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Pitchfinder from 'pitchfinder';
 import { PitchDetector } from 'pitchy';
+import * as tf from '@tensorflow/tfjs';
 import { encodeWav } from '../src/audio/index.js';
-import { pyin, yin, type PitchTrack } from '../src/analysis/index.js';
+import { pyin, transcribe, yin, type PitchTrack } from '../src/analysis/index.js';
+import { loadTranscriptionModel } from '../src/node/index.js';
+import { makePiece } from '../eval/transcription.js';
 import { scorePitch, type PitchScores } from '../eval/performance/metrics.js';
 import {
   addNoise,
@@ -226,4 +229,34 @@ export async function benchPitch(smoke: boolean, rounds: number): Promise<string
     rows,
   );
   return `${items.length} phrases of 10 s (${smoke ? 'bowed' : 'bowed, flute and voice'}, clean and 10 dB SNR; the evaluation's seeds), 44.1 kHz, hop ${HOP}. Speed: the whole set per round, median of ${rounds} rounds; in-process trackers work on decoded audio, aubiopitch reads the WAV in its own process.\n\n${table}\n\n${notes.join(' ')}`;
+}
+
+/**
+ * Transcription speed: basic-pitch on TensorFlow.js's wasm backend (ours) beside the same model
+ * on the pure-JS CPU backend, on one synthetic piece of the transcription evaluation. The two
+ * run in blocks (switching backends moves the weights), the wasm block first.
+ */
+export async function benchTranscription(smoke: boolean, rounds: number): Promise<string> {
+  const seconds = smoke ? 4 : 10;
+  const { audio } = makePiece(4, 'plucked', seconds);
+  const model = loadTranscriptionModel();
+  await model;
+  const run = () => transcribe(model, audio, { sampleRate: 22_050 });
+  const wasm = await timeInterleaved([{ name: 'wasm', run }], rounds);
+  let cpu: Map<string, number> | undefined;
+  if (!smoke) {
+    await tf.setBackend('cpu');
+    cpu = await timeInterleaved([{ name: 'cpu', run }], Math.min(rounds, 3));
+    await tf.setBackend('wasm');
+  }
+  const rows = [
+    ['basic-pitch, TensorFlow.js wasm backend (ours)', fmt(seconds / wasm.get('wasm')!), '1.00'],
+  ];
+  if (cpu)
+    rows.push([
+      'basic-pitch, TensorFlow.js pure-JS CPU backend',
+      fmt(seconds / cpu.get('cpu')!),
+      fmt(wasm.get('wasm')! / cpu.get('cpu')!),
+    ]);
+  return `A ${seconds} s polyphonic piece at 22.05 kHz (eval/transcription.ts, seed 4), median of ${rounds} rounds (CPU backend: ${Math.min(rounds, 3)}), one core.\n\n${markdownTable(['transcriber', '× real time', 'speed ÷ ours'], rows)}`;
 }

@@ -11,7 +11,7 @@ import { machineLine } from './harness.js';
 import { benchLoudness } from './loudness.js';
 import { prepareMaterial } from './material.js';
 import { benchMemory } from './memory.js';
-import { benchPitch } from './pitch.js';
+import { benchPitch, benchTranscription } from './pitch.js';
 import { benchResample } from './resample.js';
 import { resamplerReport } from '../eval/resampler.js';
 
@@ -46,6 +46,10 @@ sections.push(
 log('pitch');
 sections.push(
   `## Pitch tracking (speed and accuracy beside peers)\n\n${await benchPitch(smoke, smoke ? 1 : 5)}`,
+);
+log('transcription');
+sections.push(
+  `## Transcription (basic-pitch)\n\n${await benchTranscription(smoke, smoke ? 1 : 5)}`,
 );
 if (!smoke) {
   log('memory (1-hour files; the first run encodes them, which takes a few minutes)');

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import toneMidi from '@tonejs/midi';
 import { describe, expect, it } from 'vitest';
 import { decodeAudio, encodeWav } from '../src/audio/index.js';
 import { measureLoudness } from '../src/loudness/index.js';
@@ -39,7 +40,15 @@ describe('zhiyin CLI', () => {
   it('prints help for the program and every command', () => {
     const top = zhiyin('--help');
     expect(top.code).toBe(0);
-    for (const command of ['info', 'loudness', 'convert', 'analyze', 'compare', 'demo']) {
+    for (const command of [
+      'info',
+      'loudness',
+      'convert',
+      'analyze',
+      'compare',
+      'transcribe',
+      'demo',
+    ]) {
       expect(top.stdout).toContain(command);
       const r = zhiyin(command, '--help');
       expect(r.code, command).toBe(0);
@@ -347,6 +356,41 @@ describe('zhiyin CLI', () => {
     );
     writeFileSync(join(dir, 'broken.json'), '{"schemaVersion": 1, "notes": [');
     expectOneLineError(zhiyin('compare', 'broken.json', 'other.json'), /not valid JSON/);
+  });
+
+  it('transcribe: a chord to MIDI and JSON, with the note about slides', () => {
+    const n = 44_100 * 1.5;
+    const x = Float32Array.from({ length: n }, (_, i) => {
+      const t = i / 44_100;
+      const env = Math.min(1, t / 0.02, (1.5 - t) / 0.02);
+      return (
+        0.12 *
+        env *
+        [261.63, 329.63, 392].reduce(
+          (a, f) => a + Math.sin(2 * Math.PI * f * t) + 0.4 * Math.sin(4 * Math.PI * f * t),
+          0,
+        )
+      );
+    });
+    writeFileSync(join(dir, 'chord.wav'), encodeWav({ sampleRate: 44_100, channels: [x] }));
+    const r = zhiyin('transcribe', 'chord.wav', '-o', 'chord.mid', '--json', 'chord.json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/notes\s+3 \(C4–G4\), up to 3 at once/);
+    expect(r.stdout).toMatch(/splits a slide/);
+    const midi = new toneMidi.Midi(readFileSync(join(dir, 'chord.mid')));
+    expect(midi.tracks.flatMap((t) => t.notes.map((n) => n.midi)).sort()).toEqual([60, 64, 67]);
+    const json = JSON.parse(readFileSync(join(dir, 'chord.json'), 'utf8')) as {
+      notes: { midi: number; bends: number[] }[];
+    };
+    expect(json.notes.map((n) => n.midi)).toEqual([60, 64, 67]);
+  });
+
+  it('transcribe: one clear line without an output or with a bad threshold', () => {
+    expectOneLineError(zhiyin('transcribe', fixture('chord.flac')), /-o out\.mid/);
+    expectOneLineError(
+      zhiyin('transcribe', fixture('chord.flac'), '-o', 'x.mid', '--onset-threshold', '2'),
+      /--onset-threshold must be from 0\.05 to 0\.95/,
+    );
   });
 
   it('--debug adds the stack trace', () => {

@@ -61,3 +61,12 @@ export {
   type GroupStats,
   type PairComparison,
 } from './compare.js';
+export {
+  TRANSCRIBE_RATE,
+  Transcriber,
+  dropHarmonics,
+  transcribe,
+  type TranscribeOptions,
+  type TranscribedNote,
+} from './transcribe.js';
+export { notesToMidi, toBendValue, type MidiOptions } from './midi.js';

@@ -12,6 +12,7 @@ import { registerConvert } from './commands/convert.js';
 import { registerDemo } from './commands/demo.js';
 import { registerInfo } from './commands/info.js';
 import { registerLoudness } from './commands/loudness.js';
+import { registerTranscribe } from './commands/transcribe.js';
 
 /** Exit codes: 0 ok, 1 internal error, 2 bad input or usage. */
 export const EXIT_BAD_INPUT = 2;
@@ -40,7 +41,7 @@ function fail(error: unknown): never {
 export function buildProgram(): Command {
   const program = new Command('zhiyin')
     .description(
-      'Zhiyin 知音: music AI across cultures. Audio analysis, performance analysis, loudness and conversion tools.',
+      'Zhiyin 知音: music AI across cultures. Audio analysis, performance analysis and transcription, loudness and conversion tools.',
     )
     .version('0.1.0', '-V, --version')
     .addOption(new Option('--debug', 'print stack traces for errors'))
@@ -50,6 +51,7 @@ export function buildProgram(): Command {
   registerConvert(program);
   registerAnalyze(program);
   registerCompare(program);
+  registerTranscribe(program);
   registerDemo(program);
   // Usage errors: one line, with where to look for help.
   const oneLine = (help: string) => ({

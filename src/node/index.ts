@@ -20,3 +20,8 @@ export {
   type ProgressHandler,
 } from './convert.js';
 export { analyzeFile, type AnalyzeFileOptions } from './analyze.js';
+export {
+  loadTranscriptionModel,
+  transcribeFile,
+  type TranscribeFileOptions,
+} from './transcribe.js';
