@@ -393,6 +393,17 @@ describe('zhiyin CLI', () => {
     );
   });
 
+  it('demo: the main job runs every tool and finds the ornaments written into its solo', () => {
+    const r = zhiyin('demo', '--out', 'demo');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/integrated\s+-14\.\d LUFS/);
+    // 3 3 5 6 1˙ 1˙ 6 5 5 6 5 with a grace note (6) before the first 5; repeated notes join.
+    expect(r.stdout).toContain('F♯4 3  B4 6  A4 5  B4 6  D5 1˙  B4 6  A4 5  B4 6  A4 5');
+    for (const label of ['上滑音', '揉弦', '倚音', '滑音', '颤音'])
+      expect(r.stdout, label).toContain(label);
+    expect(existsSync(join(dir, 'demo/jasmine-flower-erhu-phrase.svg'))).toBe(true);
+  });
+
   it('--debug adds the stack trace', () => {
     const r = zhiyin('info', join(dir, 'missing.wav'), '--debug');
     expect(r.code).toBe(2);

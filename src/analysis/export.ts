@@ -217,7 +217,7 @@ export function analysisToSvg(a: PerformanceAnalysis, options: PlotOptions = {})
   const y = (cents: number) => top + ((hi - cents) / (hi - lo)) * (height - top - bottom);
   const parts: string[] = [];
   parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif, 'Noto Sans CJK SC', 'PingFang SC', 'Microsoft YaHei'" font-size="11">`,
   );
   parts.push(`<rect width="${width}" height="${height}" fill="#fff"/>`);
   // Grid: a line per semitone, a label at each C (and at A4).
@@ -246,16 +246,20 @@ export function analysisToSvg(a: PerformanceAnalysis, options: PlotOptions = {})
   const lanes: number[] = [];
   for (const e of a.events) {
     if (e.end < from || e.start > to) continue;
-    let lane = lanes.findIndex((end) => end < e.start);
+    const text = eventLabel(e);
+    // A lane is free once the previous label's text (about 6.5 px per character, 11 px per
+    // Chinese one) and span have ended.
+    let lane = lanes.findIndex((end) => end < x(e.start));
     if (lane < 0) lane = lanes.length;
-    lanes[lane] = e.end + 0.25;
+    const textWidth = [...text].reduce((w, ch) => w + (ch.charCodeAt(0) > 0x2e80 ? 11 : 6.5), 0);
+    lanes[lane] = Math.max(x(e.end), x(e.start) + textWidth) + 8;
     const colour = EVENT_COLOURS[e.kind] ?? '#999';
     const ey = 6 + (lane % 3) * 13;
     parts.push(
       `<rect x="${x(e.start).toFixed(1)}" y="${top}" width="${Math.max(1, x(e.end) - x(e.start)).toFixed(1)}" height="${height - top - bottom}" fill="${colour}" opacity="0.09"/>`,
     );
     parts.push(
-      `<text x="${x(e.start).toFixed(1)}" y="${ey + 10}" fill="${colour}">${escape(eventLabel(e))}</text>`,
+      `<text x="${x(e.start).toFixed(1)}" y="${ey + 10}" fill="${colour}">${escape(text)}</text>`,
     );
   }
   // Notes: bars at their pitch, labelled.

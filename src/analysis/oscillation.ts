@@ -203,6 +203,26 @@ export function findOscillations(x: Float64Array, options: OscillationOptions): 
   return out;
 }
 
+/**
+ * The centre line over [first, last), held at its value half a period inside the first and
+ * last extrema: nearer the edges its moving average takes in what lies beyond the oscillation
+ * (a jump to the next note), which would bend the centre towards it.
+ */
+function heldCentre(
+  centre: Float64Array,
+  first: number,
+  last: number,
+  extrema: number[],
+  p: number,
+): Float64Array {
+  const lo = Math.min(last - 1, Math.max(first, extrema[0]! + (p >> 1))),
+    hi = Math.max(lo, Math.min(last - 1, extrema[extrema.length - 1]! - (p >> 1)));
+  return Float64Array.from(
+    { length: last - first },
+    (_, i) => centre[Math.min(hi, Math.max(lo, first + i))]!,
+  );
+}
+
 /** Measures the oscillation in x[start..end) with an approximate period (frames). */
 function measure(
   x: Float64Array,
@@ -315,6 +335,6 @@ function measure(
     sinusoidExtent: 2 * best.amplitude,
     plateauFraction: outer / (last - first),
     cycles: (peaks[peaks.length - 1]! - peaks[0]!) / meanPeriod,
-    centre: centre.slice(first, last),
+    centre: heldCentre(centre, first, last, all, p),
   };
 }

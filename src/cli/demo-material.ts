@@ -129,3 +129,65 @@ export function renderDemoMelody(sampleRate = 48_000, tonicMidi = 62, bpm = 72):
   });
   return { sampleRate, channels };
 }
+
+/**
+ * The first phrase of the melody as a bowed, erhu-like solo with its ornaments written in, for
+ * the performance-analysis demo: vibrato (揉弦, 6 Hz, 70 cents) on the longer notes, a
+ * portamento (滑音, 150 ms) up to the high do, a grace note (倚音) before the first sol, a trill
+ * (颤音) with la on the last sol, and a slide into the first note (上滑音). Mono, deterministic.
+ */
+export function renderDemoPerformance(sampleRate = 44_100, tonicMidi = 62, bpm = 56): PlanarAudio {
+  const beat = 60 / bpm;
+  const phrase = MELODY.slice(0, 11);
+  // Note boundaries and pitches (cents), starting after 0.3 s of silence.
+  const starts: number[] = [];
+  let t = 0.3;
+  for (const [, beats] of phrase) {
+    starts.push(t);
+    t += beats * beat;
+  }
+  const end = t;
+  const cents = (k: number) => 100 * (tonicMidi + DEGREE[phrase[k]![0]]!);
+  const pitchAt = (s: number): number => {
+    let k = starts.length - 1;
+    while (k > 0 && starts[k]! > s) k--;
+    const local = s - starts[k]!;
+    const length = phrase[k]![1] * beat;
+    let c = cents(k);
+    if (k === 0 && local < 0.12) c -= 150 * (1 - local / 0.12); // slide in from below
+    if (k === 4 && local < 0.15) {
+      // Portamento from la to high do, logistic over 150 ms (5–95 %).
+      const from = cents(3);
+      c = from + (c - from) / (1 + Math.exp(-((2 * Math.log(19)) / 0.15) * (local - 0.075)));
+    }
+    if (k === 2 && local < 0.07) c = cents(3); // grace note: la before sol
+    // The last note: a trill on sol with la (7 Hz) that settles before the end.
+    if (k === 10 && local > 0.1 && local < length - 0.15)
+      c += (local - 0.1) % (1 / 7) < 0.5 / 7 ? 0 : 200;
+    else if ((length >= 0.5 * beat || k === 1) && k !== 10) {
+      // The two opening mi are one held note: its vibrato runs on through both.
+      const held = k <= 1 ? s - starts[0]! : local;
+      if (held > 0.15)
+        c += 35 * Math.sin(2 * Math.PI * 6 * (held - 0.15)) * Math.min(1, (held - 0.15) / 0.1);
+    }
+    return c;
+  };
+  const n = Math.round((end + 0.5) * sampleRate);
+  const x = new Float32Array(n);
+  const rnd = random(66);
+  let phase = 0,
+    noise = 0;
+  for (let i = 0; i < n; i++) {
+    const s = i / sampleRate;
+    if (s < 0.3 || s > end) continue;
+    const hz = 440 * 2 ** ((pitchAt(s) - 6900) / 1200);
+    phase += (2 * Math.PI * hz) / sampleRate;
+    let v = 0;
+    for (let h = 1; h <= 12 && h * hz < sampleRate / 2; h++)
+      v += Math.sin(h * phase) / Math.pow(h, 0.9);
+    noise = 0.7 * noise + 0.3 * (rnd() * 2 - 1);
+    const env = Math.min(1, (s - 0.3) / 0.05, (end - s) / 0.1);
+    x[i] = 0.25 * env * (v + 0.05 * noise);
+  }
+  return { sampleRate, channels: [x] };
+}

@@ -2,23 +2,34 @@
  * `zhiyin demo` (what `npm start` runs): generates demo material and runs the main tools on
  * it, so a new user sees what works in a few seconds, with nothing to download.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import {
+  analysisToJson,
+  analysisToSvg,
+  jianpu,
+  noteName,
+  parseTonic,
+  type ExpressiveEvent,
+} from '../../analysis/index.js';
 import { containerName } from '../../audio/index.js';
 import {
+  analyzeFile,
   convertAudioFile,
   measureLoudnessFile,
   probeAudioFile,
   writeWavFile,
 } from '../../node/index.js';
-import { renderDemoMelody } from '../demo-material.js';
+import { renderDemoMelody, renderDemoPerformance } from '../demo-material.js';
 import { clock, num, table } from '../format.js';
 
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('generate a demo recording and run info, loudness and convert on it')
+    .description(
+      'generate demo recordings and run info, loudness, convert and analyze (performance analysis) on them',
+    )
     .option('-o, --out <dir>', 'folder for the demo files', 'demo-output')
     .action(async (opts: { out: string }) => {
       const say = (text: string) => process.stdout.write(`${text}\n`);
@@ -81,10 +92,47 @@ export function registerDemo(program: Command): void {
           ]),
         ),
       );
+      const solo = join(opts.out, 'jasmine-flower-erhu-phrase.wav');
+      say(
+        `\n5. A bowed solo of the first phrase with vibrato, a slide, a grace note and a trill → ${solo}`,
+      );
+      await writeWavFile(solo, renderDemoPerformance(44_100), { format: 'float32' });
+      const plot = join(opts.out, 'jasmine-flower-erhu-phrase.svg');
+      const json = join(opts.out, 'jasmine-flower-erhu-phrase.json');
+      say(`   zhiyin analyze ${solo} --plot ${plot} --json ${json} --tonic D`);
+      const analysis = await analyzeFile(solo);
+      const tonic = parseTonic('D')!;
+      await writeFile(plot, analysisToSvg(analysis, { tonic }));
+      await writeFile(json, analysisToJson(analysis));
+      say(
+        indent(
+          table([
+            [
+              'notes (jianpu, 1 = D)',
+              analysis.notes.map((n) => `${noteName(n.midi)} ${jianpu(n.midi, tonic)}`).join('  '),
+            ],
+            ...analysis.events.map((e): [string, string] => [
+              `${e.start.toFixed(2)}–${e.end.toFixed(2)} s`,
+              `${e.label.en} ${e.label.zh} (${e.label.pinyin})${eventDetail(e)}`,
+            ]),
+          ]),
+        ),
+      );
       say(
         `\nDone. Try the same on your own files: npx zhiyin --help (after npm run build), or node dist/src/cli/main.js --help`,
       );
     });
+}
+
+function eventDetail(e: ExpressiveEvent): string {
+  const p = e.params;
+  if (e.kind === 'vibrato')
+    return `: ${Number(p.rateHz).toFixed(1)} Hz, ${Number(p.extentCents).toFixed(0)} cents`;
+  if (e.kind === 'trill')
+    return `: ${Number(p.rateHz).toFixed(1)} Hz, ${Number(p.intervalCents).toFixed(0)} cents`;
+  if (e.kind === 'portamento')
+    return `: ${(1000 * Number(p.durationSeconds)).toFixed(0)} ms, ${Number(p.spanCents)} cents`;
+  return '';
 }
 
 function indent(text: string): string {
