@@ -6,7 +6,9 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../test/shared-data.js';
+import { isZhiyinError } from '../errors/index.js';
 import {
+  analysisFromJson,
   analysisToJson,
   analysisToSvg,
   analyzePerformance,
@@ -97,6 +99,43 @@ describe('analysis outputs', () => {
     expect(svg).toContain('vibrato 揉弦 5.5 Hz');
     expect(svg).toContain('portamento 滑音');
     expect(svg).not.toMatch(/NaN|undefined|Infinity/);
+  });
+
+  it('reads back its JSON, and refuses damaged or foreign JSON with a clear error (fuzzed)', () => {
+    const text = analysisToJson(analysis);
+    const back = analysisFromJson(text);
+    expect(back.notes.map((n) => n.midi)).toEqual([74, 81]);
+    expect(back.track.voiced.reduce((a, b) => a + b, 0)).toBe(
+      analysis.track.voiced.reduce((a, b) => a + b, 0),
+    );
+    expect(() => analysisFromJson('{"a":1}', 'x.json')).toThrow(/x\.json is not a Zhiyin analysis/);
+    expect(() => analysisFromJson(text.replace('"schemaVersion":1', '"schemaVersion":9'))).toThrow(
+      /schemaVersion 9/,
+    );
+    // 500 seeded mutations: truncations, byte changes, deleted spans. Each is read or refused
+    // with a ZhiyinError, never anything else.
+    let s = 7;
+    const rnd = (n: number) => {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      return s % n;
+    };
+    const chars = '{}[]":,0-.e9nulltrue ';
+    let refused = 0;
+    for (let i = 0; i < 500; i++) {
+      let t = text;
+      const kind = rnd(3);
+      const at = rnd(t.length);
+      if (kind === 0) t = t.slice(0, at);
+      else if (kind === 1) t = t.slice(0, at) + chars[rnd(chars.length)]! + t.slice(at + 1);
+      else t = t.slice(0, at) + t.slice(at + 1 + rnd(200));
+      try {
+        analysisFromJson(t);
+      } catch (e) {
+        expect(isZhiyinError(e), String(e)).toBe(true);
+        refused++;
+      }
+    }
+    expect(refused).toBeGreaterThan(100);
   });
 
   it('names notes and jianpu degrees', () => {

@@ -9,10 +9,7 @@
  * from 87 % to 96 % (eval/performance). Frame i covers the integration window centred on input
  * sample i·hop, plus the lags after it; the stream is padded with silence at both ends.
  *
- * A one-pole DC blocker (−3 dB at 10 Hz, −0.1 dB at 40 Hz) comes first: the YIN difference
- * function of a constant offset is zero at every lag, which reads as perfect periodicity, so
- * DC (or a DC offset under a note) must not reach it. NaN or infinite samples are refused
- * with a CORRUPT_DATA error naming where they are.
+ * NaN or infinite samples are refused with a CORRUPT_DATA error naming where they are.
  */
 import { Resampler } from '../dsp/index.js';
 import { ZhiyinError, requireInteger } from '../errors/index.js';
@@ -39,10 +36,6 @@ export class PitchFramer {
   private inputSamples = 0;
   private framesOut = 0;
   private readonly frame: Float32Array;
-  /** DC blocker: pole and state (previous input and output). */
-  private readonly dcPole: number;
-  private dcIn = 0;
-  private dcOut = 0;
 
   constructor(options: FramerOptions) {
     const inputRate = options.sampleRate;
@@ -71,14 +64,10 @@ export class PitchFramer {
     this.bufferStart = -half;
     this.bufferLength = half; // silence before the start
     this.frame = new Float32Array(this.geometry.frameSize);
-    this.dcPole = Math.exp((-2 * Math.PI * 10) / inputRate);
   }
 
   /** Feeds samples; calls `onFrame` for each frame that is complete. */
   push(samples: Float32Array, onFrame: (frame: Float32Array) => void): void {
-    const blocked = new Float32Array(samples.length);
-    let x1 = this.dcIn,
-      y1 = this.dcOut;
     for (let i = 0; i < samples.length; i++) {
       const x = samples[i]!;
       if (!(Math.abs(x) < 1e30)) {
@@ -88,14 +77,9 @@ export class PitchFramer {
           `The audio holds a non-finite or absurd sample (${x}) at ${t.toFixed(3)} s, so it has no pitch there: the file is damaged.`,
         );
       }
-      y1 = x - x1 + this.dcPole * y1;
-      x1 = x;
-      blocked[i] = y1;
     }
-    this.dcIn = x1;
-    this.dcOut = y1;
     this.inputSamples += samples.length;
-    this.append(this.resampler ? this.resampler.process(blocked) : blocked);
+    this.append(this.resampler ? this.resampler.process(samples) : samples);
     this.emit(Infinity, onFrame);
   }
 

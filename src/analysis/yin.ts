@@ -91,7 +91,8 @@ export class Cmndf {
 
   /**
    * Fills `out[τ]` (τ = 0..maxLag) with the cumulative mean normalised difference of `frame`.
-   * @returns the energy of the first window (0 for a silent frame, whose CMNDF is all ones)
+   * @returns the energy of the first window (0 for a silent or constant frame, whose CMNDF is
+   *   all ones)
    */
   compute(frame: Float32Array, out: Float64Array): number {
     const { windowSize: W, maxLag, frameSize } = this.geometry;
@@ -99,7 +100,12 @@ export class Cmndf {
     e[0] = 0;
     for (let i = 0; i < frameSize; i++) e[i + 1] = e[i]! + frame[i]! * frame[i]!;
     const e0 = e[W]!;
-    if (!(e0 > 1e-20)) {
+    // A silent or constant (DC) window has no period: its difference function is zero at every
+    // lag, which would read as perfect periodicity. Judge by the energy about the mean.
+    let sum = 0;
+    for (let i = 0; i < W; i++) sum += frame[i]!;
+    const varying = e0 - (sum * sum) / W;
+    if (!(e0 > 1e-20) || !(varying > 1e-9 * e0)) {
       out.fill(1, 0, maxLag + 1);
       return 0;
     }
