@@ -1,7 +1,7 @@
 /**
  * Transcription of an audio file (src/analysis/transcribe.ts) with basic-pitch's weights read
  * from the installed npm package, never the network, on TensorFlow.js's WebAssembly backend
- * (its .wasm files ship in @tensorflow/tfjs-backend-wasm; about 10× faster than the pure-JS
+ * (its .wasm files ship in @tensorflow/tfjs-backend-wasm; about 12× faster than the pure-JS
  * backend; tfjs-node would download libtensorflow at install time).
  */
 import { readFile } from 'node:fs/promises';
