@@ -15,11 +15,12 @@ export const LAYERS: Record<string, string[]> = {
   dsp: ['errors'],
   audio: ['errors', 'dsp'],
   loudness: ['errors', 'dsp', 'audio'],
+  theory: ['errors'],
   analysis: ['errors', 'dsp', 'audio'],
   node: ['errors', 'dsp', 'audio', 'loudness', 'analysis'],
   cli: ['errors', 'dsp', 'audio', 'loudness', 'analysis', 'node'],
 };
-const PORTABLE = ['errors', 'dsp', 'audio', 'loudness', 'analysis'];
+const PORTABLE = ['errors', 'dsp', 'audio', 'loudness', 'theory', 'analysis'];
 
 const src = join(repoRoot, 'src');
 function files(dir: string): string[] {
