@@ -16,11 +16,12 @@ export const LAYERS: Record<string, string[]> = {
   audio: ['errors', 'dsp'],
   loudness: ['errors', 'dsp', 'audio'],
   theory: ['errors'],
+  notation: ['errors', 'theory'],
   analysis: ['errors', 'dsp', 'audio'],
-  node: ['errors', 'dsp', 'audio', 'loudness', 'analysis'],
-  cli: ['errors', 'dsp', 'audio', 'loudness', 'analysis', 'node'],
+  node: ['errors', 'dsp', 'audio', 'loudness', 'theory', 'notation', 'analysis'],
+  cli: ['errors', 'dsp', 'audio', 'loudness', 'theory', 'notation', 'analysis', 'node'],
 };
-const PORTABLE = ['errors', 'dsp', 'audio', 'loudness', 'theory', 'analysis'];
+const PORTABLE = ['errors', 'dsp', 'audio', 'loudness', 'theory', 'notation', 'analysis'];
 
 const src = join(repoRoot, 'src');
 function files(dir: string): string[] {

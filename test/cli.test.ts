@@ -47,6 +47,7 @@ describe('zhiyin CLI', () => {
       'analyze',
       'compare',
       'transcribe',
+      'mode',
       'demo',
     ]) {
       expect(top.stdout).toContain(command);
@@ -402,6 +403,37 @@ describe('zhiyin CLI', () => {
     for (const label of ['上滑音', '揉弦', '倚音', '滑音', '颤音'])
       expect(r.stdout, label).toContain(label);
     expect(existsSync(join(dir, 'demo/jasmine-flower-erhu-phrase.svg'))).toBe(true);
+  });
+
+  it('mode: ranks the key and mode of a MIDI melody, and refuses what is not MIDI', () => {
+    const m = new toneMidi.Midi();
+    const track = m.addTrack();
+    let beat = 0;
+    // 茉莉花's close: 3 2 3 5 3 2 1 in D, legato with small gaps.
+    for (const [midi, beats] of [
+      [66, 1],
+      [64, 0.5],
+      [66, 0.5],
+      [69, 1],
+      [66, 0.5],
+      [64, 0.5],
+      [62, 3],
+    ] as const) {
+      track.addNote({
+        midi,
+        ticks: beat * m.header.ppq,
+        durationTicks: beats * 0.9 * m.header.ppq,
+      });
+      beat += beats;
+    }
+    writeFileSync(join(dir, 'tune.mid'), m.toArray());
+    const r = zhiyin('mode', 'tune.mid');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^1\. D gong mode \(pentatonic\) \/ D宫调式（五声）/);
+    expect(r.stdout).toMatch(/it ends on D, the tonic/);
+    expect(JSON.parse(zhiyin('mode', 'tune.mid', '--json').stdout)[0].tonic).toBe('D');
+    expectOneLineError(zhiyin('mode', fixture('chord.flac')), /not a Standard MIDI File/);
+    expectOneLineError(zhiyin('mode', 'tune.mid', '--system', 'klingon'), /--system must be/);
   });
 
   it('--debug adds the stack trace', () => {

@@ -12,6 +12,7 @@ import { registerConvert } from './commands/convert.js';
 import { registerDemo } from './commands/demo.js';
 import { registerInfo } from './commands/info.js';
 import { registerLoudness } from './commands/loudness.js';
+import { registerMode } from './commands/mode.js';
 import { registerTranscribe } from './commands/transcribe.js';
 
 /** Exit codes: 0 ok, 1 internal error, 2 bad input or usage. */
@@ -52,6 +53,7 @@ export function buildProgram(): Command {
   registerAnalyze(program);
   registerCompare(program);
   registerTranscribe(program);
+  registerMode(program);
   registerDemo(program);
   // Usage errors: one line, with where to look for help.
   const oneLine = (help: string) => ({

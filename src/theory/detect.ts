@@ -189,7 +189,10 @@ function preference(m: Mode, size: number): number {
 
 const pc = (midi: number) => ((Math.round(midi) % 12) + 12) % 12;
 
-/** Pitch classes of the notes that end phrases: before a rest, or held ≥ 3× the median. */
+/**
+ * Pitch classes of the notes that end phrases: before a rest of at least half the median note
+ * length (shorter gaps are articulation), or held ≥ 3× the median.
+ */
 function phraseEndings(notes: MelodyNote[]): number[] {
   const durations = notes
     .filter((n) => n.midi !== undefined)
@@ -202,7 +205,8 @@ function phraseEndings(notes: MelodyNote[]): number[] {
     const next = notes[i + 1];
     const isLast = !notes.slice(i + 1).some((m) => m.midi !== undefined);
     if (isLast) return; // the final note is counted on its own
-    if ((next && next.midi === undefined) || n.duration >= 3 * median) out.push(pc(n.midi));
+    const rest = next && next.midi === undefined && next.duration >= median / 2;
+    if (rest || n.duration >= 3 * median) out.push(pc(n.midi));
   });
   return out;
 }
