@@ -405,7 +405,7 @@ describe('zhiyin CLI', () => {
     expect(existsSync(join(dir, 'demo/jasmine-flower-erhu-phrase.svg'))).toBe(true);
   });
 
-  it('mode: ranks the key and mode of a MIDI melody, and refuses what is not MIDI', () => {
+  it('mode: ranks the key and mode of a MIDI or ABC melody, and refuses anything else', () => {
     const m = new toneMidi.Midi();
     const track = m.addTrack();
     let beat = 0;
@@ -432,7 +432,9 @@ describe('zhiyin CLI', () => {
     expect(r.stdout).toMatch(/^1\. D gong mode \(pentatonic\) \/ D宫调式（五声）/);
     expect(r.stdout).toMatch(/it ends on D, the tonic/);
     expect(JSON.parse(zhiyin('mode', 'tune.mid', '--json').stdout)[0].tonic).toBe('D');
-    expectOneLineError(zhiyin('mode', fixture('chord.flac')), /not a Standard MIDI File/);
+    writeFileSync(join(dir, 'tune.abc'), 'X:1\nT:Jasmine close\nL:1/8\nK:D\nF2 EF A2 FE | D6 |]\n');
+    expect(zhiyin('mode', 'tune.abc').stdout).toMatch(/^1\. D gong mode \(pentatonic\)/);
+    expectOneLineError(zhiyin('mode', fixture('chord.flac')), /no K: \(key\) field/);
     expectOneLineError(zhiyin('mode', 'tune.mid', '--system', 'klingon'), /--system must be/);
   });
 

@@ -1,5 +1,6 @@
 /**
  * Notation I/O: melodies in and out of score formats. So far: reading a melody from a Standard
- * MIDI File. Portable: no Node built-ins.
+ * MIDI File and a monophonic tune in ABC notation. Portable: no Node built-ins.
  */
 export { readMidiMelody, type MidiMelody } from './midi.js';
+export { readAbc, type AbcTune } from './abc.js';

@@ -1,9 +1,9 @@
 /** `zhiyin mode FILE`: the key and mode of a melody, ranked, with the reasons. */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { readMidiMelody } from '../../notation/index.js';
+import { readAbc, readMidiMelody } from '../../notation/index.js';
 import { detectMode, type ModeSystem } from '../../theory/index.js';
-import { ZhiyinError } from '../../errors/index.js';
+import { ZhiyinError, isZhiyinError } from '../../errors/index.js';
 import { fileError } from '../../node/index.js';
 import { toJson } from '../format.js';
 
@@ -18,7 +18,7 @@ export function registerMode(program: Command): void {
     .description(
       'find the key and mode of a melody (Chinese 宫商角徵羽 modes and Western modes), ranked with reasons',
     )
-    .argument('<file>', 'a Standard MIDI File (.mid); MusicXML and ABC come with notation I/O')
+    .argument('<file>', 'a Standard MIDI File (.mid) or an ABC tune (.abc); MusicXML comes later')
     .option('--system <chinese|western>', 'name modes in one system only (default both)')
     .option('--json', 'print the candidates as JSON')
     .action(async (file: string, opts: ModeFlags) => {
@@ -29,11 +29,20 @@ export function registerMode(program: Command): void {
         );
       let bytes: Uint8Array;
       try {
+        if ((await stat(file)).size > 16 * 2 ** 20)
+          throw new ZhiyinError(
+            'LIMIT_EXCEEDED',
+            `${file} is over 16 MiB: that is no melody file (MIDI or ABC).`,
+          );
         bytes = await readFile(file);
       } catch (e) {
-        throw fileError(e, file);
+        throw isZhiyinError(e) ? e : fileError(e, file);
       }
-      const { notes } = readMidiMelody(bytes, file);
+      // MIDI by its header; otherwise ABC text.
+      const isMidi = bytes.length >= 4 && String.fromCharCode(...bytes.subarray(0, 4)) === 'MThd';
+      const notes = isMidi
+        ? readMidiMelody(bytes, file).notes
+        : readAbc(new TextDecoder('utf-8', { fatal: false }).decode(bytes), file).notes;
       const candidates = detectMode(
         notes,
         opts.system ? { systems: [opts.system as ModeSystem] } : {},
