@@ -434,7 +434,10 @@ describe('zhiyin CLI', () => {
     expect(JSON.parse(zhiyin('mode', 'tune.mid', '--json').stdout)[0].tonic).toBe('D');
     writeFileSync(join(dir, 'tune.abc'), 'X:1\nT:Jasmine close\nL:1/8\nK:D\nF2 EF A2 FE | D6 |]\n');
     expect(zhiyin('mode', 'tune.abc').stdout).toMatch(/^1\. D gong mode \(pentatonic\)/);
-    expectOneLineError(zhiyin('mode', fixture('chord.flac')), /no K: \(key\) field/);
+    expectOneLineError(
+      zhiyin('mode', fixture('chord.flac')),
+      /neither a Standard MIDI File nor an ABC tune/,
+    );
     expectOneLineError(zhiyin('mode', 'tune.mid', '--system', 'klingon'), /--system must be/);
   });
 

@@ -228,7 +228,7 @@ export function analyzeContour(track: PitchTrack, options: ContourOptions = {}):
     for (let k = 1; k < runNotes.length; k++) {
       const a = runNotes[k - 1]!,
         b = runNotes[k]!,
-        c = runNotes[k + 1];
+        after = runNotes[k + 1];
       let merged: RunNote | undefined, deepest: number | undefined;
       // (Not next to vibrato, whose unflattened first or last swing would look the same.)
       if (Math.abs(b.cents - a.cents) < 50 && !nearVibrato(a.b, b.a)) {
@@ -240,15 +240,15 @@ export function analyzeContour(track: PitchTrack, options: ContourOptions = {}):
           deepest = flat[best]!;
         }
       } else if (
-        c &&
-        Math.abs(c.cents - a.cents) < 50 &&
+        after &&
+        Math.abs(after.cents - a.cents) < 50 &&
         Math.abs(b.cents - a.cents) >= 60 &&
         b.b - b.a < 0.1 * frameRate &&
-        !nearVibrato(a.b, c.a) &&
+        !nearVibrato(a.b, after.a) &&
         glide(a, b) &&
-        glide(b, c)
+        glide(b, after)
       ) {
-        merged = c;
+        merged = after;
         deepest = b.cents;
       }
       if (!merged || deepest === undefined) continue;

@@ -42,7 +42,7 @@ function fail(error: unknown): never {
 export function buildProgram(): Command {
   const program = new Command('zhiyin')
     .description(
-      'Zhiyin 知音: music AI across cultures. Audio analysis, performance analysis and transcription, loudness and conversion tools.',
+      'Zhiyin 知音: music AI across cultures. Audio analysis, performance analysis and transcription, key and mode, loudness and conversion tools.',
     )
     .version('0.1.0', '-V, --version')
     .addOption(new Option('--debug', 'print stack traces for errors'))

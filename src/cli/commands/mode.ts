@@ -40,9 +40,13 @@ export function registerMode(program: Command): void {
       }
       // MIDI by its header; otherwise ABC text.
       const isMidi = bytes.length >= 4 && String.fromCharCode(...bytes.subarray(0, 4)) === 'MThd';
-      const notes = isMidi
-        ? readMidiMelody(bytes, file).notes
-        : readAbc(new TextDecoder('utf-8', { fatal: false }).decode(bytes), file).notes;
+      const text = isMidi ? '' : new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+      if (!isMidi && bytes.length && !/^K:/m.test(text))
+        throw new ZhiyinError(
+          'UNSUPPORTED_FORMAT',
+          `${file} is neither a Standard MIDI File nor an ABC tune (no MThd header, no K: line).`,
+        );
+      const notes = isMidi ? readMidiMelody(bytes, file).notes : readAbc(text, file).notes;
       const candidates = detectMode(
         notes,
         opts.system ? { systems: [opts.system as ModeSystem] } : {},
