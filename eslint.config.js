@@ -10,6 +10,10 @@ const portableCore = [
   'src/audio/**',
   'src/loudness/**',
   'src/analysis/**',
+  'src/theory/**',
+  'src/notation/**',
+  'src/atlas/**',
+  'src/arrange/**',
 ];
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 

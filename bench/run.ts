@@ -1,23 +1,49 @@
 /**
  * `npm run bench`: times each capability beside a named peer in the same run and writes the
  * tables to BENCHMARKS.md with the machine and date. `--smoke` runs a tiny version (for CI)
- * that writes test-results/bench-smoke.md instead.
+ * that writes test-results/bench-smoke.md instead; `--only notation` runs the music-knowledge
+ * section alone and replaces it in BENCHMARKS.md.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { benchDecode } from './decode.js';
 import { benchFft } from './fft.js';
 import { machineLine } from './harness.js';
 import { benchLoudness } from './loudness.js';
 import { prepareMaterial } from './material.js';
 import { benchMemory } from './memory.js';
+import { benchNotation } from './notation.js';
 import { benchPitch, benchTranscription } from './pitch.js';
 import { benchResample } from './resample.js';
 import { resamplerReport } from '../eval/resampler.js';
 
 const smoke = process.argv.includes('--smoke');
+/** `--only notation` runs just that section and replaces it in BENCHMARKS.md. */
+const only = process.argv.includes('--only')
+  ? process.argv[process.argv.indexOf('--only') + 1]
+  : undefined;
 const rounds = smoke ? 1 : 7;
 const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
+
+const NOTATION_TITLE = '## Music knowledge: key and mode, the advisor, MusicXML parsing';
+async function notationSection(): Promise<string> {
+  log('notation');
+  const date = new Date().toISOString().slice(0, 10);
+  return `${NOTATION_TITLE}\n\nRun on ${date}, ${machineLine()}; median of ${rounds} interleaved rounds.\n\n${await benchNotation(smoke, rounds)}`;
+}
+if (only === 'notation') {
+  const section = await notationSection();
+  const old = smoke ? '' : readFileSync('BENCHMARKS.md', 'utf8');
+  const start = old.indexOf(NOTATION_TITLE);
+  const next = start < 0 ? -1 : old.indexOf('\n## ', start + 1);
+  const text =
+    start < 0
+      ? `${old.trimEnd()}\n\n${section}\n`
+      : `${old.slice(0, start)}${section}\n${next < 0 ? '' : old.slice(next)}`;
+  if (!smoke) writeFileSync('BENCHMARKS.md', text);
+  console.log(section);
+  process.exit(0);
+}
 
 const ffmpegVersion = String(execFileSync('ffmpeg', ['-version']))
   .split('\n')[0]!
@@ -51,6 +77,7 @@ log('transcription');
 sections.push(
   `## Transcription (basic-pitch)\n\n${await benchTranscription(smoke, smoke ? 1 : 5)}`,
 );
+sections.push(await notationSection());
 if (!smoke) {
   log('memory (1-hour files; the first run encodes them, which takes a few minutes)');
   sections.push(

@@ -1,8 +1,9 @@
 /**
  * Fuzzing the decoders: thousands of malformed inputs per container format, generated from
  * valid seeds by seeded mutations (truncation, bit flips, random header bytes, extreme header
- * fields, spliced and inserted regions, random bodies behind valid magic numbers). Every input
- * must end, within a time bound, either decoded or with a ZhiyinError; anything else (another
+ * fields, spliced and inserted regions, random bodies behind valid magic numbers). Score files
+ * (MusicXML, .mxl, MIDI, ABC through readScore; **kern through readKern) are fuzzed the same way.
+ * Every input must end, within a time bound, either decoded or with a ZhiyinError; anything else (another
  * exception, a hang, unbounded memory) is a failure, printed with the seed to reproduce it.
  *
  * Each format runs in a worker thread watched by a timer, so a hang is caught and reported
@@ -23,6 +24,14 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import { decodeAudio, encodeWav, probeAudio } from '../src/audio/index.js';
 import { probeAudioFile, readAudioFile } from '../src/node/index.js';
 import { isZhiyinError } from '../src/errors/index.js';
+import {
+  melodyToScore,
+  readKern,
+  readScore,
+  scoreToMidi,
+  writeMusicXml,
+  writeMxl,
+} from '../src/notation/index.js';
 import { seededRandom } from './signals.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -68,6 +77,33 @@ function seeds(format: string): Uint8Array[] {
       return [fixture('chord.opus')];
     case 'unknown':
       return [new Uint8Array(64)];
+    case 'kern': // Humdrum **kern text: a melody spine beside lyrics, with a split and a chord
+      return [
+        new TextEncoder().encode(
+          '!!!OTL: Seed\n**kern\t**text\n*k[f#c#]\t*\n*D:\t*\n*M3/4\t*\n=1\t=1\n4.f#\tla\n8e\tla\n[4d\tla\n' +
+            '=2\t=2\n4d]\tla\n*^\t*\n8qg\t.\t.\n6a\t4A\tla\n6b-\t.\t.\n6cc#\t.\t.\n*v\t*v\t*\n' +
+            '2.d 2.f# 2.a\tla\n==\t==\n*-\t*-\n',
+        ),
+      ];
+    case 'score': {
+      // Score files through readScore's sniffing: MusicXML, .mxl, MIDI and ABC of one melody.
+      const score = melodyToScore(
+        [62, 64, 66, 67, 69, 71, 73, 74].map((midi, i) => ({
+          midi,
+          duration: i % 3 ? 0.5 : 1 / 3,
+        })),
+        { key: { fifths: 2 }, meter: { beats: 3, beatType: 4 }, tempo: 80 },
+      );
+      score.notes[2]!.marks = [{ kind: 'trill' }, { kind: 'technique', text: '揉弦' }];
+      score.notes[3]!.tuplet = { actual: 3, normal: 2 };
+      const xml = writeMusicXml(score);
+      return [
+        new TextEncoder().encode(xml),
+        writeMxl(xml),
+        scoreToMidi(score),
+        new TextEncoder().encode('X:1\nT:Seed\nM:6/8\nL:1/8\nK:Ador\n|:A2B c2d|(3efg a2-a|]\n'),
+      ];
+    }
     case 'files': // the Node file route: sniffing after ID3, ffmpeg for M4A and the rest
       return ['chord.m4a', 'chord.mp3', 'chord.wav', 'chord.opus'].map(fixture);
     default:
@@ -140,9 +176,12 @@ function mutate(seed: Uint8Array, rnd: () => number): Uint8Array {
 async function runOne(
   bytes: Uint8Array,
   asFile: string | undefined,
+  format = '',
 ): Promise<Omit<Outcome, 'index' | 'ms'>> {
   try {
-    if (asFile) {
+    if (format === 'kern') readKern(new TextDecoder().decode(bytes));
+    else if (format === 'score') readScore(bytes);
+    else if (asFile) {
       writeFileSync(asFile, bytes);
       await probeAudioFile(asFile).catch((e: unknown) => {
         if (!isZhiyinError(e)) throw e;
@@ -182,7 +221,7 @@ async function worker(): Promise<void> {
     const bytes = mutate(base, rnd);
     parentPort!.postMessage({ started: index });
     const t0 = performance.now();
-    const outcome = await runOne(bytes, asFile);
+    const outcome = await runOne(bytes, asFile, format);
     const ms = performance.now() - t0;
     parentPort!.postMessage({
       index,
@@ -298,7 +337,7 @@ async function main(): Promise<void> {
   const filesCount = Number(arg('--files', String(Math.min(count, 1000))));
   const formats = only
     ? [only]
-    : ['wav', 'flac', 'mp3', 'ogg-vorbis', 'ogg-opus', 'unknown', 'files'];
+    : ['wav', 'flac', 'mp3', 'ogg-vorbis', 'ogg-opus', 'unknown', 'kern', 'score', 'files'];
   const started = Date.now();
   const countOf = (f: string) => (f === 'files' ? filesCount : count);
   const summaries = await Promise.all(formats.map((f) => runFormat(f, countOf(f), seed)));

@@ -17,11 +17,44 @@ export const LAYERS: Record<string, string[]> = {
   loudness: ['errors', 'dsp', 'audio'],
   theory: ['errors'],
   notation: ['errors', 'theory'],
+  atlas: ['errors', 'theory'],
   analysis: ['errors', 'dsp', 'audio'],
-  node: ['errors', 'dsp', 'audio', 'loudness', 'theory', 'notation', 'analysis'],
-  cli: ['errors', 'dsp', 'audio', 'loudness', 'theory', 'notation', 'analysis', 'node'],
+  arrange: ['errors', 'dsp', 'audio', 'theory', 'notation', 'atlas'],
+  node: [
+    'errors',
+    'dsp',
+    'audio',
+    'loudness',
+    'theory',
+    'notation',
+    'analysis',
+    'atlas',
+    'arrange',
+  ],
+  cli: [
+    'errors',
+    'dsp',
+    'audio',
+    'loudness',
+    'theory',
+    'notation',
+    'analysis',
+    'atlas',
+    'arrange',
+    'node',
+  ],
 };
-const PORTABLE = ['errors', 'dsp', 'audio', 'loudness', 'theory', 'notation', 'analysis'];
+const PORTABLE = [
+  'errors',
+  'dsp',
+  'audio',
+  'loudness',
+  'theory',
+  'notation',
+  'analysis',
+  'atlas',
+  'arrange',
+];
 
 const src = join(repoRoot, 'src');
 function files(dir: string): string[] {

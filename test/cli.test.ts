@@ -3,38 +3,19 @@
  * exit codes, and one clear line for every kind of bad input.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import toneMidi from '@tonejs/midi';
 import { describe, expect, it } from 'vitest';
 import { decodeAudio, encodeWav } from '../src/audio/index.js';
 import { measureLoudness } from '../src/loudness/index.js';
 import { repoRoot } from './shared-data.js';
+import { cliHarness, expectOneLineError } from './cli-harness.js';
 import { ffmpegAvailable } from './tools.js';
 import { sine } from '../eval/signals.js';
 
-const cli = join(repoRoot, 'dist/src/cli/main.js');
-const dir = mkdtempSync(join(tmpdir(), 'zhiyin-cli-'));
+const { dir, zhiyin } = cliHarness('zhiyin-cli');
 const fixture = (name: string) => join(repoRoot, 'test/fixtures', name);
-
-function zhiyin(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [cli, ...args], {
-    encoding: 'utf8',
-    cwd: dir,
-    timeout: 120_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** A bad-input run: exit code 2, exactly one line on stderr, no stack trace. */
-function expectOneLineError(r: ReturnType<typeof zhiyin>, pattern: RegExp): void {
-  expect(r.code).toBe(2);
-  const lines = r.stderr.trim().split('\n');
-  expect(lines[0]).toMatch(pattern);
-  expect(r.stderr).not.toMatch(/\n\s+at /);
-  expect(lines).toHaveLength(1);
-}
 
 describe('zhiyin CLI', () => {
   it('prints help for the program and every command', () => {
@@ -436,7 +417,7 @@ describe('zhiyin CLI', () => {
     expect(zhiyin('mode', 'tune.abc').stdout).toMatch(/^1\. D gong mode \(pentatonic\)/);
     expectOneLineError(
       zhiyin('mode', fixture('chord.flac')),
-      /neither a Standard MIDI File nor an ABC tune/,
+      /is not a melody file Zhiyin reads \(MusicXML, \.mxl, MIDI, ABC or \*\*kern\)/,
     );
     expectOneLineError(zhiyin('mode', 'tune.mid', '--system', 'klingon'), /--system must be/);
   });

@@ -6,11 +6,14 @@
 import { Command, CommanderError, Option } from 'commander';
 import { isZhiyinError } from '../errors/index.js';
 import { clearProgress } from './progress.js';
+import { registerAdapt } from './commands/adapt.js';
 import { registerAnalyze } from './commands/analyze.js';
+import { registerAtlas } from './commands/atlas.js';
 import { registerCompare } from './commands/compare.js';
 import { registerConvert } from './commands/convert.js';
 import { registerDemo } from './commands/demo.js';
 import { registerInfo } from './commands/info.js';
+import { registerJianpu } from './commands/jianpu.js';
 import { registerLoudness } from './commands/loudness.js';
 import { registerMode } from './commands/mode.js';
 import { registerTranscribe } from './commands/transcribe.js';
@@ -42,7 +45,7 @@ function fail(error: unknown): never {
 export function buildProgram(): Command {
   const program = new Command('zhiyin')
     .description(
-      'Zhiyin 知音: music AI across cultures. Audio analysis, performance analysis and transcription, key and mode, loudness and conversion tools.',
+      'Zhiyin 知音: music AI across cultures. Audio analysis, performance analysis and transcription; key and mode, jianpu, the instrument atlas and adapting melodies to Chinese instruments; loudness and conversion tools.',
     )
     .version('0.1.0', '-V, --version')
     .addOption(new Option('--debug', 'print stack traces for errors'))
@@ -54,6 +57,9 @@ export function buildProgram(): Command {
   registerCompare(program);
   registerTranscribe(program);
   registerMode(program);
+  registerAdapt(program);
+  registerJianpu(program);
+  registerAtlas(program);
   registerDemo(program);
   // Usage errors: one line, with where to look for help.
   const oneLine = (help: string) => ({

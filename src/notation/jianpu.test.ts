@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { jianpuSymbol, jianpuText, readAbc } from './index.js';
+import { detectMode, modeById } from '../theory/index.js';
+import { jianpuSymbol, jianpuText, jianpuTonic, readAbc } from './index.js';
 
 describe('jianpu', () => {
   it('writes degrees with accidentals and octave dots relative to the tonic', () => {
@@ -48,5 +49,20 @@ describe('jianpu', () => {
       { tonicPc: 0 },
     );
     expect(approximated).toBe(3);
+  });
+
+  it('takes 1 as the gong of a Chinese mode and the relative major of a Western one', () => {
+    const jasmine = readAbc('X:1\nM:2/4\nL:1/8\nK:D\nF2 FA | Bdd B | A2 AB | A4 |]').notes;
+    const zhi = detectMode(jasmine, { systems: ['chinese'] })[0]!;
+    expect(zhi.name.en).toBe('A zhi mode (pentatonic)');
+    expect(jianpuTonic(zhi)).toBe(2); // gong D
+    const scarborough = readAbc(
+      'M:3/4\nL:1/4\nK:DDor\nD2 D | A2 A | E>F E | D3 | z A c | d2 c | A B G | A3 | z2 d | d2 d | c2 A | A G F | E C2 | D2 A | G2 F | E D C | D3 |]',
+    ).notes;
+    const dorian = detectMode(scarborough, { systems: ['western'] })[0]!;
+    expect(dorian.name.en).toBe('D Dorian');
+    expect(jianpuTonic(dorian)).toBe(0); // C major's notes
+    expect(jianpuTonic({ ...dorian, tonicPc: 9, modes: [modeById('minor')!] })).toBe(0);
+    expect(jianpuTonic({ ...dorian, tonicPc: 7, modes: [modeById('major')!] })).toBe(7);
   });
 });

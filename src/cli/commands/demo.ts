@@ -2,6 +2,7 @@
  * `zhiyin demo` (what `npm start` runs): generates demo material and runs the main tools on
  * it, so a new user sees what works in a few seconds, with nothing to download.
  */
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -17,18 +18,23 @@ import { containerName } from '../../audio/index.js';
 import {
   analyzeFile,
   convertAudioFile,
+  loadAtlas,
   measureLoudnessFile,
+  packageRoot,
+  readScoreFile,
   probeAudioFile,
   writeWavFile,
 } from '../../node/index.js';
+import { adaptMelody } from '../../arrange/index.js';
 import { renderDemoMelody, renderDemoPerformance } from '../demo-material.js';
+import { writeAdaptation } from './adapt.js';
 import { clock, num, table } from '../format.js';
 
 export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description(
-      'generate demo recordings and run info, loudness, convert and analyze (performance analysis) on them',
+      'generate demo recordings and run info, loudness, convert and analyze (performance analysis) on them, then adapt a Western melody to the erhu and the guzheng',
     )
     .option('-o, --out <dir>', 'folder for the demo files', 'demo-output')
     .action(async (opts: { out: string }) => {
@@ -118,10 +124,33 @@ export function registerDemo(program: Command): void {
           ]),
         ),
       );
+      await adaptDemo(opts.out, say);
       say(
         `\nDone. Try the same on your own files: npx zhiyin --help (after npm run build), or node dist/src/cli/main.js --help`,
       );
     });
+}
+
+/** Step 6: a Western melody made idiomatic for the erhu, and pentatonic for the guzheng. */
+async function adaptDemo(out: string, say: (text: string) => void): Promise<void> {
+  const tune = join(packageRoot(), 'eval', 'melodies', 'greensleeves.abc');
+  if (!existsSync(tune)) {
+    say(`\n6. (skipped: ${tune} is not here; the adaptation demo needs the repository's fixtures)`);
+    return;
+  }
+  const score = await readScoreFile(tune);
+  const all = loadAtlas().all();
+  const erhu = adaptMelody(score, all, { to: 'erhu', ornaments: 0.5 });
+  const files = ['musicxml', 'mid', 'svg', 'wav'].map((e) => join(out, `greensleeves-erhu.${e}`));
+  say(
+    `\n6. zhiyin adapt ${tune} --to erhu --ornaments 0.5 ${files.map((f) => `-o ${f}`).join(' ')}`,
+  );
+  for (const f of files) await writeAdaptation(erhu, f, score.tempo ?? 90);
+  for (const line of erhu.advice) say(`   ${line.en}\n   ${line.zh}`);
+  const guzheng = adaptMelody(score, all, { to: 'guzheng', pentatonic: true });
+  say(`\n7. zhiyin adapt ${tune} --to guzheng --pentatonic`);
+  for (const line of guzheng.advice.slice(0, 4)) say(`   ${line.en}\n   ${line.zh}`);
+  if (guzheng.advice.length > 4) say(`   … (${guzheng.advice.length - 4} more lines)`);
 }
 
 function eventDetail(e: ExpressiveEvent): string {

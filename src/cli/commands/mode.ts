@@ -1,10 +1,9 @@
 /** `zhiyin mode FILE`: the key and mode of a melody, ranked, with the reasons. */
-import { readFile, stat } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { readAbc, readMidiMelody } from '../../notation/index.js';
+import { scoreToMelody } from '../../notation/index.js';
 import { detectMode, type ModeSystem } from '../../theory/index.js';
-import { ZhiyinError, isZhiyinError } from '../../errors/index.js';
-import { fileError } from '../../node/index.js';
+import { ZhiyinError } from '../../errors/index.js';
+import { readScoreFile } from '../../node/index.js';
 import { toJson } from '../format.js';
 
 interface ModeFlags {
@@ -18,7 +17,10 @@ export function registerMode(program: Command): void {
     .description(
       'find the key and mode of a melody (Chinese 宫商角徵羽 modes and Western modes), ranked with reasons',
     )
-    .argument('<file>', 'a Standard MIDI File (.mid) or an ABC tune (.abc); MusicXML comes later')
+    .argument(
+      '<file>',
+      'a melody: MusicXML (.musicxml, .xml, .mxl), a Standard MIDI File, an ABC tune or a Humdrum **kern file',
+    )
     .option('--system <chinese|western>', 'name modes in one system only (default both)')
     .option('--json', 'print the candidates as JSON')
     .action(async (file: string, opts: ModeFlags) => {
@@ -27,26 +29,7 @@ export function registerMode(program: Command): void {
           'INVALID_ARGUMENT',
           `--system must be chinese or western, got "${opts.system}".`,
         );
-      let bytes: Uint8Array;
-      try {
-        if ((await stat(file)).size > 16 * 2 ** 20)
-          throw new ZhiyinError(
-            'LIMIT_EXCEEDED',
-            `${file} is over 16 MiB: that is no melody file (MIDI or ABC).`,
-          );
-        bytes = await readFile(file);
-      } catch (e) {
-        throw isZhiyinError(e) ? e : fileError(e, file);
-      }
-      // MIDI by its header; otherwise ABC text.
-      const isMidi = bytes.length >= 4 && String.fromCharCode(...bytes.subarray(0, 4)) === 'MThd';
-      const text = isMidi ? '' : new TextDecoder('utf-8', { fatal: false }).decode(bytes);
-      if (!isMidi && bytes.length && !/^K:/m.test(text))
-        throw new ZhiyinError(
-          'UNSUPPORTED_FORMAT',
-          `${file} is neither a Standard MIDI File nor an ABC tune (no MThd header, no K: line).`,
-        );
-      const notes = isMidi ? readMidiMelody(bytes, file).notes : readAbc(text, file).notes;
+      const notes = scoreToMelody(await readScoreFile(file));
       const candidates = detectMode(
         notes,
         opts.system ? { systems: [opts.system as ModeSystem] } : {},
