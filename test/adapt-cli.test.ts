@@ -13,6 +13,7 @@ import {
   scoreToMelody,
   soundingMidi,
 } from '../src/notation/index.js';
+import { encodeWav } from '../src/audio/index.js';
 import { repoRoot } from './shared-data.js';
 import { cliHarness, expectOneLineError } from './cli-harness.js';
 
@@ -120,6 +121,50 @@ describe('zhiyin adapt', () => {
     expectOneLineError(zhiyin('adapt', join(dir, 'missing.xml')), /missing\.xml/);
     writeFileSync(join(dir, 'broken.mid'), Buffer.from('MThd\u0000\u0000\u0000\u0006garbage'));
     expectOneLineError(zhiyin('adapt', join(dir, 'broken.mid')), /broken\.mid/);
+  });
+
+  it('adapts a recording through transcription: the sung-like phrase comes back in key and in range', () => {
+    // 茉莉花's opening in D at 120 bpm: 3 3 5 6 1̇ 1̇ 6 5 5 6 5, a harmonic tone per note.
+    const sr = 22_050;
+    const line: [number, number][] = [
+      [66, 1],
+      [66, 0.5],
+      [69, 0.5],
+      [71, 0.5],
+      [74, 0.5],
+      [74, 0.5],
+      [71, 0.5],
+      [69, 1],
+      [69, 0.5],
+      [71, 0.5],
+      [69, 2],
+    ];
+    const total = line.reduce((t, [, b]) => t + b * 0.5, 0.5);
+    const x = new Float32Array(Math.round(total * sr));
+    let at = 0;
+    for (const [midi, beats] of line) {
+      const f = 440 * 2 ** ((midi - 69) / 12);
+      const n = Math.round(beats * 0.5 * sr);
+      for (let i = 0; i < n - 200; i++) {
+        const env = Math.min(1, i / 300) * Math.exp(-i / (0.8 * sr));
+        let v = 0;
+        for (let h = 1; h <= 4; h++) v += Math.sin((2 * Math.PI * f * h * i) / sr) / h;
+        x[at + i] = 0.25 * env * v;
+      }
+      at += n;
+    }
+    writeFileSync(join(dir, 'phrase.wav'), encodeWav({ sampleRate: sr, channels: [x] }));
+    const r = zhiyin('adapt', join(dir, 'phrase.wav'), '--to', 'erhu', '--json');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as {
+      mode: { name: { en: string } };
+      fit: { range: { coverage: number; melody: [number, number] }; transposition: number };
+    };
+    expect(report.mode.name.en).toMatch(/^D gong|^D major|^A zhi|^B yu/);
+    expect(report.fit.range.coverage).toBe(1);
+    // The phrase spans F♯4–D5 and fits the erhu where it is.
+    expect(report.fit.transposition % 12).toBe(0);
   });
 
   it('mode and jianpu read MusicXML written by adapt', () => {

@@ -25,5 +25,5 @@ export {
   transcribeFile,
   type TranscribeFileOptions,
 } from './transcribe.js';
-export { readScoreFile } from './scores.js';
+export { readMelodyFile, readScoreFile, type MelodyFileOptions } from './scores.js';
 export { loadAtlas, packageRoot, readAtlasFiles } from './atlas.js';

@@ -8,6 +8,7 @@
  * The first tune of a file is read. Durations are in beats of the L: unit × 4 (quarter = 1).
  */
 import { ZhiyinError } from '../errors/index.js';
+import { short } from './quote.js';
 import type { MelodyNote } from '../theory/index.js';
 
 export interface AbcTune {
@@ -107,7 +108,7 @@ function parseFraction(v: string, name: string, what: string): number {
   if (!m || !Number(m[2]) || !Number(m[1]))
     throw new ZhiyinError(
       'CORRUPT_DATA',
-      `${name}: ${what} must be a fraction such as 1/8, got "${shown(v)}".`,
+      `${name}: ${what} must be a fraction such as 1/8, got "${short(v)}".`,
     );
   return Number(m[1]) / Number(m[2]);
 }
@@ -123,7 +124,7 @@ function parseKey(
   if (!m)
     throw new ZhiyinError(
       'CORRUPT_DATA',
-      `${name}: K:${shown(value)} is not a key (write e.g. K:D, K:Em, K:ADor).`,
+      `${name}: K:${short(value)} is not a key (write e.g. K:D, K:Em, K:ADor).`,
     );
   const modeWord = m[3]!.toLowerCase();
   const modeKey = modeWord === '' ? 'maj' : modeWord === 'm' ? 'm' : modeWord.slice(0, 3);
@@ -131,7 +132,7 @@ function parseKey(
   if (offset === undefined)
     throw new ZhiyinError(
       'CORRUPT_DATA',
-      `${name}: "${shown(m[3]!)}" in K:${shown(value)} is not a mode ABC knows.`,
+      `${name}: "${short(m[3]!)}" in K:${short(value)} is not a mode ABC knows.`,
     );
   const tonicPc = (LETTER_PC[m[1]!]! + (m[2] === '#' ? 1 : m[2] === 'b' ? -1 : 0) + 12) % 12;
   // Fifths of the tonic's major key (C 0, G 1, F −1 …), then shifted by the mode.
@@ -316,10 +317,4 @@ function parseBody(
     fail(`an unexpected "${c}"`);
   }
   return notes;
-}
-
-/** A value from the file as it may appear in a one-line message: printable and short. */
-function shown(v: string): string {
-  const clean = v.replace(/[^\x20-\x7e\u00a0-\uffff]|\ufffd/g, '?');
-  return clean.length > 24 ? `${clean.slice(0, 24)}…` : clean;
 }

@@ -40,6 +40,7 @@ function parseMidi(bytes: Uint8Array, name: string): InstanceType<typeof Midi> {
       'UNSUPPORTED_FORMAT',
       `${name} is not a Standard MIDI File (no MThd header).`,
     );
+  checkStructure(bytes, name);
   try {
     return new Midi(bytes);
   } catch (e) {
@@ -47,6 +48,68 @@ function parseMidi(bytes: Uint8Array, name: string): InstanceType<typeof Midi> {
       'CORRUPT_DATA',
       `${name} is a damaged MIDI file (${String(e instanceof Error ? e.message : e).split('\n')[0]}).`,
     );
+  }
+}
+
+/**
+ * Walks every chunk and event within its declared bounds before @tonejs/midi sees the file:
+ * its parser can loop for ever on a track whose events run past the chunk's end (found by
+ * fuzzing), so such files are refused here in one line.
+ */
+function checkStructure(bytes: Uint8Array, name: string): void {
+  const damaged = (what: string) =>
+    new ZhiyinError('CORRUPT_DATA', `${name} is a damaged MIDI file (${what}).`);
+  const u32 = (at: number) =>
+    ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
+  if (bytes.length < 14 || u32(4) < 6) throw damaged('its header is cut short');
+  let pos = 8 + u32(4);
+  let events = 0;
+  let track = 0;
+  while (pos + 8 <= bytes.length) {
+    const id = String.fromCharCode(...bytes.subarray(pos, pos + 4));
+    const length = u32(pos + 4);
+    const start = pos + 8,
+      end = start + length;
+    if (end > bytes.length)
+      throw damaged(`chunk ${id.replace(/[^\x20-\x7e]/g, '?')} runs past the end of the file`);
+    if (id === 'MTrk') {
+      track++;
+      let at = start;
+      let running = 0;
+      const vlq = () => {
+        let value = 0;
+        for (let k = 0; k < 4; k++) {
+          if (at >= end) throw damaged(`track ${track} ends inside an event`);
+          const b = bytes[at++]!;
+          value = value * 128 + (b & 0x7f);
+          if (!(b & 0x80)) return value;
+        }
+        throw damaged(`track ${track} has a number longer than 4 bytes`);
+      };
+      while (at < end) {
+        if (++events > 4_000_000) throw damaged('over 4 million events');
+        vlq(); // delta time
+        if (at >= end) throw damaged(`track ${track} ends inside an event`);
+        let status = bytes[at]!;
+        if (status & 0x80) at++;
+        else if (running) status = running;
+        else throw damaged(`track ${track} has data without a status byte`);
+        if (status === 0xff) {
+          at++; // meta type
+          const n = vlq();
+          at += n;
+        } else if (status === 0xf0 || status === 0xf7) {
+          running = 0;
+          const n = vlq();
+          at += n;
+        } else if (status >= 0x80 && status < 0xf0) {
+          running = status;
+          at += (status & 0xf0) === 0xc0 || (status & 0xf0) === 0xd0 ? 1 : 2;
+        } else throw damaged(`track ${track} has an unknown status byte ${status.toString(16)}`);
+        if (at > end) throw damaged(`track ${track} ends inside an event`);
+      }
+    }
+    pos = end;
   }
 }
 

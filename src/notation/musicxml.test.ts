@@ -235,6 +235,30 @@ describe('MIDI writing', () => {
   });
 });
 
+describe('damaged MIDI', () => {
+  const smf = (track: number[]) =>
+    new Uint8Array([
+      ...[0x4d, 0x54, 0x68, 0x64, 0, 0, 0, 6, 0, 0, 0, 1, 1, 0xe0],
+      ...[0x4d, 0x54, 0x72, 0x6b, 0, 0, 0, track.length],
+      ...track,
+    ]);
+  it('refuses event streams that run past their track (the parser would loop for ever on some)', () => {
+    // Found by fuzzing: a length of five 7-bit groups made @tonejs/midi hang.
+    expect(() =>
+      readMidiScore(smf([0, 0x90, 60, 64, 0, 0xf0, 0xff, 0xff, 0xff, 0xff, 0x7f]), 'v.mid'),
+    ).toThrow(/v.mid is a damaged MIDI file \(track 1 has a number longer than 4 bytes\)/);
+    expect(() => readMidiScore(smf([0, 0x90, 60]), 'cut.mid')).toThrow(
+      /track 1 ends inside an event/,
+    );
+    expect(() => readMidiScore(smf([0, 0x3c, 0x40]), 'rs.mid')).toThrow(
+      /data without a status byte/,
+    );
+    const long = smf([0, 0x90, 60, 64]);
+    long[21] = 200; // the chunk claims more bytes than the file has
+    expect(() => readMidiScore(long, 'len.mid')).toThrow(/runs past the end of the file/);
+  });
+});
+
 describe('hardened XML', () => {
   const enc = (s: string) => new TextEncoder().encode(s);
   it('refuses entity declarations (billion laughs, external entities) in one line', () => {
@@ -244,6 +268,36 @@ describe('hardened XML', () => {
     expect(() => readMusicXml(xxe, 'xxe.xml')).toThrow(/declares XML entities/);
     // An undeclared entity is a well-formedness error, not an expansion.
     expect(() => parseXml('<a>&secret;</a>', 'x')).toThrow(/not well-formed XML/);
+  });
+
+  it('reads well-formed XML and refuses what is not, each in one line', () => {
+    const doc = parseXml(
+      '\ufeff<?xml version="1.0"?><!-- c --><a x="1 &amp; 2" y=\'&#x4E8C;&#33;\'><b>t&lt;1&gt;</b><![CDATA[<raw>]]><c/></a>\n',
+      'x',
+    );
+    expect(doc.attrs).toEqual({ x: '1 & 2', y: '二!' });
+    expect(doc.children.map((c) => c.name)).toEqual(['b', 'c']);
+    expect(doc.children[0]!.text).toBe('t<1>');
+    expect(doc.text).toBe('<raw>');
+    const bad: [string, RegExp][] = [
+      ['<a><b></a>', /<\/a> closes <b>/],
+      ['<a></a></b>', /text after|closes nothing/],
+      ['<a x=1/>', /not quoted/],
+      ['<a x="1" x="2"/>', /given twice/],
+      ['<a x="<"/>', /"<" in attribute x/],
+      ['<a>&#0;</a>', /is not a character/],
+      ['<a>AT&T</a>', /bare "&"|undefined entity/],
+      ['<a/><b/>', /a second root element/],
+      ['hello <a/>', /text before the root element/],
+      ['<a><!-- open', /unclosed comment/],
+      ['<a>', /ends inside <a>/],
+      ['<a x="1"y="2"/>', /a bad attribute/],
+      ['< a/>', /starts no tag/],
+    ];
+    for (const [xml, pattern] of bad) {
+      expect(() => parseXml(xml, 'x'), xml).toThrow(pattern);
+      expect(() => parseXml(xml, 'x'), xml).toThrow(/^x is not well-formed XML \(line 1: /);
+    }
   });
 
   it('bounds depth, size and element count', () => {

@@ -22,6 +22,7 @@ import {
 } from './fraction.js';
 import { barLength, type Mark, type Score, type ScoreNote } from './score.js';
 import { child, childText, childrenNamed, escapeXml, parseXml, type XmlElement } from './xml.js';
+import { short } from './quote.js';
 
 const MAX_NOTES = 1_000_000;
 
@@ -38,7 +39,7 @@ export function readMusicXml(text: string, name = 'the MusicXML file'): Score {
   if (root.name !== 'score-partwise')
     throw new ZhiyinError(
       'UNSUPPORTED_FORMAT',
-      `${name} is XML but not MusicXML (its root is <${root.name}>, not <score-partwise>).`,
+      `${name} is XML but not MusicXML (its root is <${short(root.name)}>, not <score-partwise>).`,
     );
   const scorePart = child(child(root, 'part-list'), 'score-part');
   const part = child(root, 'part');
@@ -68,7 +69,7 @@ export function readMusicXml(text: string, name = 'the MusicXML file'): Score {
   let voice: string | undefined;
   let pending: string[] = [];
   childrenNamed(part, 'measure').forEach((measure, mi) => {
-    const where = `measure ${measure.attrs.number ?? mi + 1}`;
+    const where = `measure ${short(measure.attrs.number ?? String(mi + 1))}`;
     let length: Fraction = ZERO;
     for (const el of measure.children) {
       if (el.name === 'attributes') {

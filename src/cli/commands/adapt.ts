@@ -23,7 +23,7 @@ import {
   writeMusicXml,
   writeMxl,
 } from '../../notation/index.js';
-import { fileError, loadAtlas, readScoreFile } from '../../node/index.js';
+import { fileError, loadAtlas, readMelodyFile } from '../../node/index.js';
 import { toJson } from '../format.js';
 import { numberOption } from '../options.js';
 
@@ -48,7 +48,10 @@ export function registerAdapt(program: Command): void {
     .description(
       'adapt a melody to a Chinese or Western instrument: key and mode, fit report, transposition, tuning (按音, dizi keys, erhu positions), optional pentatonic version and ornaments, advice in English and 中文',
     )
-    .argument('<file>', 'a melody: MusicXML (.musicxml, .xml, .mxl), MIDI, ABC or **kern')
+    .argument(
+      '<file>',
+      'a melody: MusicXML (.musicxml, .xml, .mxl), MIDI, ABC or **kern; or a recording (WAV, FLAC, MP3, Ogg, M4A …), transcribed first',
+    )
     .option('--to <instrument>', 'an atlas id or name (erhu, 二胡, dizi …) or auto', 'auto')
     .option('--tradition <chinese|western|all>', 'instruments --to auto considers', 'chinese')
     .option('--pentatonic', 'change the fewest notes to make the melody pentatonic')
@@ -91,7 +94,8 @@ export function registerAdapt(program: Command): void {
             `cannot tell what to write for ${out}: use one of ${FORMATS.join(' ')}.`,
           );
       }
-      const score = await readScoreFile(file);
+      // A recording is transcribed first (basic-pitch), its timing written at --tempo (or 120).
+      const score = await readMelodyFile(file, opts.tempo ? { tempo: opts.tempo } : {});
       const atlas = loadAtlas();
       const a = adaptMelody(score, atlas.all(), {
         to: opts.to,
