@@ -132,6 +132,10 @@ describe('MusicXML', () => {
     expect(second.meter).toEqual(first.meter);
     expect(second.tempo).toBe(72);
     expect(second.instrument).toEqual(first.instrument);
+    // Text is escaped, and characters XML cannot hold are dropped rather than breaking the file.
+    expect(readMusicXml(writeMusicXml({ ...first, title: 'A\u0001B <&> "x"' })).title).toBe(
+      'AB <&> "x"',
+    );
     // And stable from then on: writing again gives the same document.
     expect(writeMusicXml(second)).toBe(xml);
     // Accidentals are written where the key signature does not cover the note.
