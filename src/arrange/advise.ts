@@ -50,16 +50,18 @@ export function resolveInstruments(
   tradition: AdaptOptions['tradition'] = 'chinese',
 ): Instrument[] {
   const pitched = instruments.filter((i) => i.pitched && i.range);
-  if (to === 'auto') return pitched.filter((i) => tradition === 'all' || i.tradition === tradition);
+  if (to.trim().toLowerCase() === 'auto')
+    return pitched.filter((i) => tradition === 'all' || i.tradition === tradition);
   const q = foldName(to);
   const exact = instruments.find((i) => i.id === to || foldName(i.id) === q);
   const keys = pitched.filter((i) => i.id.startsWith(`${q}-`));
   if (!exact && keys.length) return keys;
-  const named =
-    exact ??
-    instruments.find((i) =>
-      [i.names.zh, i.names.pinyin, i.names.en, ...i.names.aliases].some((n) => foldName(n) === q),
-    );
+  const isNamed = (i: Instrument) =>
+    [i.names.zh, i.names.pinyin, i.names.en, ...i.names.aliases].some((n) => foldName(n) === q);
+  // A name several keys share (笛子, qudi 曲笛) stands for each of them: the best is chosen.
+  const shared = pitched.filter(isNamed);
+  if (!exact && shared.length > 1) return shared;
+  const named = exact ?? instruments.find(isNamed);
   if (!named) {
     const near = instruments
       .filter((i) => foldName(i.names.en).includes(q) || q.includes(foldName(i.id)))
@@ -140,11 +142,11 @@ export function adaptMelody(
   ];
   if (ranking.length > 1)
     advice.push({
-      en: `Best fit of ${ranking.length}: ${instrument.names.en} (${instrument.names.zh}); next ${ranking
+      en: `Best fit of ${ranking.length}: ${instrument.names.en} (${instrument.names.zh}) ${Math.round(100 * fit.suitability)}%; next ${ranking
         .slice(1, 3)
         .map((r) => `${r.instrument.names.en} ${Math.round(100 * r.fit.suitability)}%`)
         .join(', ')}.`,
-      zh: `${ranking.length}件乐器中最合适：${instrument.names.zh}；其次${ranking
+      zh: `${ranking.length}件乐器中最合适：${instrument.names.zh}${Math.round(100 * fit.suitability)}%；其次${ranking
         .slice(1, 3)
         .map((r) => `${r.instrument.names.zh}${Math.round(100 * r.fit.suitability)}%`)
         .join('，')}。`,

@@ -109,6 +109,24 @@ describe('adaptation advisor: properties over every fixture and every atlas inst
     expect(changed).toBeGreaterThan(0);
   });
 
+  it('the adapted score itself is pentatonic when asked, and agrees with the report', () => {
+    for (const { title, score } of fixtures) {
+      const a = adaptMelody(score, atlas.all(), {
+        to: 'guzheng',
+        pentatonic: true,
+        ornaments: 0.5,
+      });
+      const gong = (a.pentatonic!.gongPc + a.fit.transposition + 120) % 12;
+      for (const n of a.score.notes) {
+        const m = soundingMidi(a.score, n);
+        if (m !== undefined) expect(PENTATONIC.includes(pc(m - gong)), `${title}: ${m}`).toBe(true);
+      }
+      // No press-bend is advised for a note the adaptation removed.
+      for (const b of a.fit.tuning.pressBends)
+        expect(PENTATONIC.includes(pc(b.midi - gong))).toBe(true);
+    }
+  });
+
   it('ornament density 0 adds nothing; density grows the count; 1 uses every candidate place', () => {
     for (const { title, score } of fixtures.slice(0, 8))
       for (const to of ['erhu', 'pipa', 'dizi-d', 'guzheng', 'violin']) {
@@ -214,6 +232,20 @@ describe('adaptation advisor: instrument rules', () => {
     expect(fit.range.folded).toEqual([]);
     expect(fit.range.coverage).toBe(1);
     expect(48 + fit.transposition).toBeGreaterThanOrEqual(erhu.range!.practical[0]);
+  });
+
+  it('a name several keys share means all of them; auto in any case; empty and huge melodies', () => {
+    expect(adaptMelody(phrase, atlas.all(), { to: '笛子' }).ranking.length).toBe(6);
+    expect(adaptMelody(phrase, atlas.all(), { to: 'bamboo flute' }).ranking.length).toBe(6);
+    expect(adaptMelody(phrase, atlas.all(), { to: 'dizi-g' }).ranking.length).toBe(1);
+    expect(adaptMelody(phrase, atlas.all(), { to: 'Auto' }).ranking.length).toBeGreaterThan(20);
+    const rests = melodyToScore([{ duration: 4 }]);
+    expect(() => adaptMelody(rests, atlas.all(), { to: 'erhu' })).toThrow(/no pitched notes/);
+    const huge = melodyToScore(
+      Array.from({ length: 200_000 }, (_, i) => ({ midi: 62 + ((i * 5) % 12), duration: 0.5 })),
+    );
+    const fit = fitInstrument(melodyFacts(huge), atlas.get('erhu')!);
+    expect(fit.range.coverage).toBe(1);
   });
 
   it('refuses unpitched percussion and unknown names in one line', () => {

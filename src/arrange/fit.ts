@@ -160,7 +160,7 @@ export function planStrings(midis: number[], strings: number[]): StringPlan {
   return {
     path,
     shifts,
-    highestPosition: Math.max(1, ...path.map((p) => p.position)),
+    highestPosition: path.reduce((m, p) => Math.max(m, p.position), 1),
     stringShare,
   };
 }
@@ -324,7 +324,7 @@ function report(
     gongPc: (facts.gongPc + t + 120) % 12,
     range: {
       practical: [lo, hi],
-      melody: [Math.min(...moved), Math.max(...moved)],
+      melody: [moved.reduce((a, b) => Math.min(a, b)), moved.reduce((a, b) => Math.max(a, b))],
       coverage,
       folded,
     },
@@ -360,7 +360,7 @@ function judge(
   const reasons: Bilingual[] = [];
   let level = 1;
   const tempo = options.tempo ?? 90;
-  const shortest = Math.min(...notes.map((n) => n.length)) * (60 / tempo);
+  const shortest = notes.reduce((m, n) => Math.min(m, n.length), Infinity) * (60 / tempo);
   if (shortest < 0.1) {
     level += 1.5;
     reasons.push({
@@ -423,7 +423,10 @@ function judge(
         en: `high positions (up to position ${highestPosition})`,
         zh: `高把位（最高第${highestPosition}把位）`,
       });
-    } else if (highestPosition >= 3) level += 0.5;
+    } else if (highestPosition >= 3) {
+      level += 0.5;
+      reasons.push({ en: 'third position', zh: '第三把位' });
+    }
     if (shifts / Math.max(1, notes.length) > 0.2) {
       level += 0.5;
       reasons.push({ en: `${shifts} position shifts`, zh: `${shifts}次换把` });
@@ -451,16 +454,23 @@ export function describeFit(
   const name = { en: instrument.names.en, zh: instrument.names.zh };
   const lines: Bilingual[] = [];
   const t = fit.transposition;
-  const key = PC[fit.gongPc]!;
+  // Transposing instruments read their part in the written key.
+  const written = PC[(((fit.gongPc - instrument.transposition) % 12) + 12) % 12]!;
+  const key = instrument.transposition
+    ? `${written} (sounding ${PC[fit.gongPc]})`
+    : PC[fit.gongPc]!;
+  const keyZh = instrument.transposition
+    ? `${written}（实际音高${PC[fit.gongPc]}）`
+    : PC[fit.gongPc]!;
   lines.push(
     t === 0
       ? {
           en: `Play it as written on the ${name.en} (1=${key}).`,
-          zh: `${name.zh}按原调演奏（1=${key}）。`,
+          zh: `${name.zh}按原调演奏（1=${keyZh}）。`,
         }
       : {
           en: `Transpose ${Math.abs(t)} semitones ${t > 0 ? 'up' : 'down'}${t % 12 === 0 ? ` (${Math.abs(t / 12)} octave${Math.abs(t) > 12 ? 's' : ''})` : ''}: 1=${key}.`,
-          zh: `${t > 0 ? '升高' : '降低'}${Math.abs(t)}个半音${t % 12 === 0 ? `（${Math.abs(t / 12)}个八度）` : ''}：1=${key}。`,
+          zh: `${t > 0 ? '升高' : '降低'}${Math.abs(t)}个半音${t % 12 === 0 ? `（${Math.abs(t / 12)}个八度）` : ''}：1=${keyZh}。`,
         },
   );
   const [lo, hi] = fit.range.practical;

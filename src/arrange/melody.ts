@@ -3,6 +3,7 @@
  * beat (for reports a player can find), tie chains (a tied note is one played note) and the key
  * and mode. Shared by the fit report, the pentatonic adaptation and the ornament rules.
  */
+import { ZhiyinError } from '../errors/index.js';
 import { detectMode, type ModeCandidate } from '../theory/index.js';
 import {
   barLength,
@@ -104,9 +105,10 @@ export function melodyFacts(
   });
   for (const n of notes) if (n.length >= 2) n.phraseEnd = true;
   if (notes.length) notes[notes.length - 1]!.phraseEnd = true;
-  if (known) return { notes, ...known };
+  if (known) return { ...known, notes };
   const candidates = detectMode(scoreToMelody(score), { limit: 5 });
-  const mode = candidates[0]!;
+  const mode = candidates[0];
+  if (!mode) throw new ZhiyinError('EMPTY_INPUT', 'the melody has no pitched notes to work with.');
   return { notes, mode, candidates, gongPc: jianpuTonic(mode) };
 }
 

@@ -65,10 +65,10 @@ export function pentatonicAdapt(score: Score, facts: MelodyFacts): PentatonicRes
     let why: Bilingual;
     if (down < up) {
       to = n.midi - down;
-      why = { en: 'the nearer scale tone is below', zh: '下方的五声音更近' };
+      why = { en: 'the nearer scale tone is below', zh: '下方的五声音阶音更近' };
     } else if (up < down) {
       to = n.midi + up;
-      why = { en: 'the nearer scale tone is above', zh: '上方的五声音更近' };
+      why = { en: 'the nearer scale tone is above', zh: '上方的五声音阶音更近' };
     } else {
       const next = notes[i + 1]?.midi ?? notes[i - 1]?.midi ?? n.midi;
       const rising = next > n.midi || (next === n.midi && i === notes.length - 1);

@@ -25,5 +25,10 @@ export {
   transcribeFile,
   type TranscribeFileOptions,
 } from './transcribe.js';
-export { readMelodyFile, readScoreFile, type MelodyFileOptions } from './scores.js';
+export {
+  readMelodyFile,
+  readScoreFile,
+  transcribedMelody,
+  type MelodyFileOptions,
+} from './scores.js';
 export { loadAtlas, packageRoot, readAtlasFiles } from './atlas.js';

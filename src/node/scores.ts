@@ -77,7 +77,7 @@ export async function readMelodyFile(
 ): Promise<Score> {
   if (!(await looksLikeAudio(path))) return readScoreFile(path);
   const tempo = options.tempo ?? 120;
-  const notes = melodyLine(await transcribeFile(path, options), tempo);
+  const notes = transcribedMelody(await transcribeFile(path, options), tempo);
   if (!notes.some((n) => n.midi !== undefined))
     throw new ZhiyinError('EMPTY_INPUT', `${path}: no notes were heard in the recording.`);
   const top = detectMode(notes, { limit: 1 })[0]!;
@@ -89,19 +89,31 @@ export async function readMelodyFile(
   });
 }
 
-/** The highest note at each onset; a note ends where the next begins; gaps become rests. Beats. */
-function melodyLine(notes: TranscribedNote[], tempo: number): MelodyNote[] {
-  const beat = tempo / 60;
-  const sorted = [...notes].sort((a, b) => a.start - b.start || b.midi - a.midi);
+/**
+ * The melody of transcribed notes, in beats on a sixteenth-note grid: notes starting within 30 ms
+ * are one chord and the highest is the melody; onsets and ends are rounded to the grid (not the
+ * lengths, so timing never drifts), a note ends where the next begins, gaps become rests.
+ */
+export function transcribedMelody(notes: TranscribedNote[], tempo: number): MelodyNote[] {
+  const perSecond = (tempo / 60) * 4; // grid steps per second
+  const step = (seconds: number) => Math.round(seconds * perSecond);
+  const chords: { start: number; end: number; midi: number }[] = [];
+  for (const n of [...notes].sort((a, b) => a.start - b.start)) {
+    const last = chords[chords.length - 1];
+    if (last && n.start - last.start < 0.03) {
+      if (n.midi > last.midi) Object.assign(last, { midi: n.midi, end: n.end });
+    } else chords.push({ start: n.start, end: n.end, midi: n.midi });
+  }
   const out: MelodyNote[] = [];
-  let time = sorted[0]?.start ?? 0;
-  sorted.forEach((n, i) => {
-    if (i > 0 && Math.abs(n.start - sorted[i - 1]!.start) < 0.03) return; // a chord: its top note
-    const next = sorted.slice(i + 1).find((m) => m.start - n.start >= 0.03);
-    const end = next ? Math.min(n.end, next.start) : n.end;
-    if (n.start > time + 0.06) out.push({ duration: (n.start - time) * beat });
-    if (end > n.start) out.push({ midi: n.midi, duration: (end - Math.max(n.start, time)) * beat });
-    time = Math.max(time, end);
+  let t = chords.length ? step(chords[0]!.start) : 0;
+  chords.forEach((c, i) => {
+    const next = i + 1 < chords.length ? step(chords[i + 1]!.start) : Infinity;
+    const on = Math.max(t, step(c.start));
+    const off = Math.min(Math.max(step(c.end), on + 1), next);
+    if (off <= on) return; // shorter than the grid and crowded out by the next note
+    if (on > t) out.push({ duration: (on - t) / 4 });
+    out.push({ midi: c.midi, duration: (off - on) / 4 });
+    t = off;
   });
-  return out.filter((n) => n.duration > 0);
+  return out;
 }

@@ -20,6 +20,8 @@ export interface AbcTune {
   keyMode?: string;
   meter: string;
   notes: MelodyNote[];
+  /** Length of an upbeat before the first bar line, quarter notes (absent when none). */
+  pickup?: number;
 }
 
 const LETTER_PC: Record<string, number> = { C: 0, D: 2, E: 4, F: 5, G: 7, A: 9, B: 11 };
@@ -94,10 +96,15 @@ export function readAbc(text: string, name = 'the ABC tune'): AbcTune {
     const [n, d] = meter.split('/').map(Number);
     unit = n && d && n / d < 0.75 ? 1 / 16 : 1 / 8;
   }
-  const notes = parseBody(body, signature, unit * 4, name);
+  const { notes, beforeFirstBar } = parseBody(body, signature, unit * 4, name);
   if (!notes.some((n) => n.midi !== undefined))
     throw new ZhiyinError('EMPTY_INPUT', `${name} has no notes.`);
   const tune: AbcTune = { title, key: keyText, meter, notes };
+  // An upbeat: notes before the first bar line that fill less than a bar.
+  const [mn, md] = meter.split('/').map(Number);
+  const barBeats = mn && md ? (4 * mn) / md : 4;
+  if (beforeFirstBar !== undefined && beforeFirstBar > 1e-9 && beforeFirstBar < barBeats - 1e-9)
+    tune.pickup = beforeFirstBar;
   if (keyTonicPc !== undefined) tune.keyTonicPc = keyTonicPc;
   if (keyMode !== undefined) tune.keyMode = keyMode;
   return tune;
@@ -171,8 +178,9 @@ function parseBody(
   signature: Map<string, number>,
   unitBeats: number,
   name: string,
-): MelodyNote[] {
+): { notes: MelodyNote[]; beforeFirstBar: number | undefined } {
   const notes: MelodyNote[] = [];
+  let beforeFirstBar: number | undefined;
   let bar = new Map<string, number>(); // accidentals in force until the bar line
   let i = 0;
   let tie = false;
@@ -227,6 +235,7 @@ function parseBody(
     const c = s[i]!;
     if (c === '|' || c === ':' || c === ']' || (c === '[' && /^\[[\d|]/.test(s.slice(i)))) {
       // Bar lines, repeats, endings ([1 [2 |1).
+      beforeFirstBar ??= notes.reduce((t, n) => t + n.duration, 0);
       bar = new Map();
       i++;
       while (i < s.length && /[\d,]/.test(s[i]!)) i++;
@@ -316,5 +325,5 @@ function parseBody(
     }
     fail(`an unexpected "${c}"`);
   }
-  return notes;
+  return { notes, beforeFirstBar };
 }

@@ -19,6 +19,8 @@ export interface JianpuOptions {
   tonicName?: string;
   /** Meter for the key line and the bar lines (default "4/4"). */
   meter?: string;
+  /** Length of an upbeat bar, quarter notes (default none). */
+  pickup?: number;
 }
 
 export interface Jianpu {
@@ -151,7 +153,9 @@ export function jianpuLayout(notes: MelodyNote[], options: JianpuOptions): Jianp
   const [n, d] = meter.split('/').map(Number);
   const barBeats = n && d ? (n * 4) / d : 4;
   const bars: JianpuElement[][] = [[]];
-  let inBar = 0,
+  const pickup = options.pickup ?? 0;
+  // An upbeat fills the end of a bar, so its beats group as they would there.
+  let inBar = pickup > 0 && pickup < barBeats ? barBeats - pickup : 0,
     approximated = 0;
   for (const note of notes) {
     if (!(note.duration > 0)) continue;

@@ -148,7 +148,7 @@ function melodyLine(
   }
   const onsets = [...byTick.keys()].sort((a, b) => a - b);
   const line: LineNote[] = [];
-  let time = onsets[0] ?? 0;
+  let time = 0; // a rest before the first note is kept
   onsets.forEach((tick, i) => {
     const n = byTick.get(tick)!;
     if (tick > time) line.push({ ticks: tick - time });
@@ -157,7 +157,7 @@ function melodyLine(
     if (end > tick) line.push({ midi: n.midi, ticks: end - tick });
     time = Math.max(tick, end);
   });
-  return { line, ppq, trackName: track.name };
+  return { line, ppq, trackName: fromBytes(track.name) };
 }
 
 /** Major keys by fifths −7…7, as @tonejs/midi names them. */
@@ -195,7 +195,7 @@ export function readMidiScore(bytes: Uint8Array, name = 'the MIDI file'): Score 
       : { beats: 4, beatType: 4 };
   const bpm = midi.header.tempos[0]?.bpm;
   return {
-    title: midi.header.name || trackName || '',
+    title: fromBytes(midi.header.name || trackName || ''),
     key: { fifths, ...(ks ? { mode: ks.scale } : {}) },
     meter,
     // MIDI stores whole microseconds per quarter: 90 bpm reads back as 89.99995.
@@ -250,11 +250,11 @@ export function scoreToMidi(score: Score, options: ScoreToMidiOptions = {}): Uin
     scale: score.key.mode === 'minor' ? 'minor' : 'major',
   });
   midi.header.update();
-  if (score.title) midi.header.name = score.title;
+  if (score.title) midi.header.name = toBytes(score.title);
   const track = midi.addTrack();
   track.channel = 0;
   track.instrument.number = options.program ?? score.instrument?.program ?? 0;
-  if (score.instrument?.name) track.name = score.instrument.name;
+  if (score.instrument?.name) track.name = toBytes(score.instrument.name);
   const velocity = options.velocity ?? 0.8;
   const range = options.bendRange ?? 12;
   const graceTicks = Math.round((options.graceLength ?? 1 / 8) * ppq);
@@ -330,6 +330,23 @@ function patchKeySignature(bytes: Uint8Array, fifths: number): Uint8Array {
       break;
     }
   return bytes;
+}
+
+/**
+ * MIDI text events are bytes; @tonejs/midi writes each character's low byte and reads each byte as
+ * a character, so text goes in as UTF-8 bytes (one character per byte) and comes back decoded.
+ */
+function toBytes(text: string): string {
+  return String.fromCharCode(...new TextEncoder().encode(text.slice(0, 1000)));
+}
+
+function fromBytes(text: string): string {
+  const bytes = Uint8Array.from(text, (c) => c.charCodeAt(0) & 0xff);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return text; // not UTF-8: Latin-1 as the file has it
+  }
 }
 
 /** Semitones as a signed 14-bit pitch-bend value for a bend range. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { zipSync, strToU8 } from 'fflate';
 import { pitchName, pitchToMidi } from '../theory/index.js';
-import { frac } from './fraction.js';
+import { frac, toNumber } from './fraction.js';
 import { readMidiScore, scoreToMidi } from './midi.js';
 import { readMusicXml, writeMusicXml } from './musicxml.js';
 import { readMxl, writeMxl } from './mxl.js';
@@ -200,6 +200,74 @@ describe('MusicXML', () => {
   });
 });
 
+describe('MusicXML writing: found in review', () => {
+  it('keeps octave-only transpositions, opens a bar with a grace note before its downbeat, and names inferred tuplets', () => {
+    const guitar = { ...melodyToScore([{ midi: 52, duration: 1 }]), transpose: -12 };
+    expect(readMusicXml(writeMusicXml(guitar)).transpose).toBe(-12);
+    const s = melodyToScore(
+      [
+        { midi: 60, duration: 2 },
+        { midi: 64, duration: 2 },
+      ],
+      { meter: { beats: 2, beatType: 4 } },
+    );
+    s.notes.splice(1, 0, {
+      pitch: { step: 'D', alter: 0, octave: 4 },
+      duration: frac(0),
+      grace: { slash: true },
+    });
+    const xml = writeMusicXml(s);
+    const bar2 = xml.slice(xml.indexOf('<measure number="2"'));
+    expect(bar2.indexOf('<grace')).toBeGreaterThan(0);
+    expect(bar2.indexOf('<grace')).toBeLessThan(bar2.indexOf('<step>E'));
+    const triplets = melodyToScore(
+      [62, 64, 66, 67].map((midi, i) => ({ midi, duration: i < 3 ? 1 / 3 : 3 })),
+    );
+    const back = readMusicXml(writeMusicXml(triplets));
+    expect(back.notes.slice(0, 3).map((n) => n.tuplet)).toEqual(
+      Array(3).fill({ actual: 3, normal: 2 }),
+    );
+    expect(writeMusicXml(triplets)).toContain('<type>eighth</type>');
+    expect(writeMusicXml(triplets).match(/<tuplet type="(start|stop)"/g)).toEqual([
+      '<tuplet type="start"',
+      '<tuplet type="stop"',
+    ]);
+    // A group cut short still closes its bracket.
+    const cut = melodyToScore([
+      { midi: 60, duration: 1 / 3 },
+      { midi: 62, duration: 1 / 3 },
+      { midi: 64, duration: 1 },
+    ]);
+    expect(writeMusicXml(cut).match(/<tuplet type="(start|stop)"/g)).toEqual([
+      '<tuplet type="start"',
+      '<tuplet type="stop"',
+    ]);
+  });
+
+  it('caps divisions for odd mixtures of tuplets, so the file stays readable', () => {
+    const odd = melodyToScore(
+      [3, 5, 7, 11, 13, 17, 19, 23].map((k) => ({ midi: 60, duration: 1 / k })),
+      {
+        resolution: 3 * 5 * 7 * 11 * 13 * 17 * 19 * 23,
+      },
+    );
+    const back = readMusicXml(writeMusicXml(odd));
+    back.notes.forEach((n, i) =>
+      expect(toNumber(n.duration)).toBeCloseTo(toNumber(odd.notes[i]!.duration), 3),
+    );
+  });
+
+  it('reads the upbeat of an ABC tune as a pickup bar', () => {
+    const s = readScore(new TextEncoder().encode('X:1\nM:3/4\nL:1/4\nK:C\nG|c d e|f2 e|]\n'));
+    expect(s.pickup).toEqual(frac(1));
+    const xml = writeMusicXml(s);
+    expect(xml).toContain('<measure number="0" implicit="yes">');
+    expect(
+      readScore(new TextEncoder().encode('X:1\nM:3/4\nL:1/4\nK:C\n|c d e|f2 e|]\n')).pickup,
+    ).toBeUndefined();
+  });
+});
+
 describe('MIDI writing', () => {
   it('round-trips MIDI → model → MIDI keeping pitches and durations exactly (ticks), with key, meter and tempo', () => {
     const score = melodyToScore(
@@ -221,6 +289,19 @@ describe('MIDI writing', () => {
     expect(once.tempo).toBeCloseTo(90, 6);
     const twice = readMidiScore(scoreToMidi(once));
     expect(essence(twice)).toEqual(essence(once));
+  });
+
+  it('keeps a rest before the first note, and titles in any script', () => {
+    const s = melodyToScore(
+      [{ duration: 3 }, { midi: 60, duration: 1 }, { midi: 62, duration: 2 }],
+      {
+        title: '茉莉花 Jasmine',
+      },
+    );
+    s.instrument = { name: 'Erhu 二胡', program: 110 };
+    const back = readMidiScore(scoreToMidi(s));
+    expect(essence(back)).toEqual(essence(s));
+    expect(back.title).toBe('茉莉花 Jasmine');
   });
 
   it('joins tied notes into one MIDI note, plays grace notes before the beat, writes bends', () => {

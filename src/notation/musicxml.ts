@@ -99,10 +99,15 @@ export function readMusicXml(text: string, name = 'the MusicXML file'): Score {
             haveMeter = true;
           }
         }
-        const chromatic = Number(childText(child(el, 'transpose'), 'chromatic'));
-        if (Number.isInteger(chromatic) && chromatic !== 0 && score.transpose === undefined)
-          score.transpose =
-            chromatic + 12 * (Number(childText(child(el, 'transpose'), 'octave-change')) || 0);
+        const transpose = child(el, 'transpose');
+        if (transpose && score.transpose === undefined) {
+          // Octave-only transpositions (guitar, double bass, piccolo) count too.
+          const total =
+            (Number(childText(transpose, 'chromatic')) || 0) +
+            12 * (Number(childText(transpose, 'octave-change')) || 0);
+          if (Number.isInteger(total) && total !== 0 && Math.abs(total) <= 48)
+            score.transpose = total;
+        }
       } else if (el.name === 'direction') {
         for (const type of childrenNamed(el, 'direction-type')) {
           for (const w of childrenNamed(type, 'words')) if (w.text) pending.push(w.text);
@@ -323,6 +328,20 @@ function nearestType(length: Fraction): { type: string; dots: number } {
 
 const isPowerOfTwo = (d: number) => (d & (d - 1)) === 0;
 
+/** The tuplet that makes a length a plain or dotted value (1/3 → a triplet eighth), if any. */
+function inferTuplet(length: Fraction): { actual: number; normal: number } | undefined {
+  if (isPowerOfTwo(length.d)) return undefined;
+  for (const [actual, normal] of [
+    [3, 2],
+    [5, 4],
+    [6, 4],
+    [7, 4],
+    [9, 8],
+  ] as const)
+    if (spell(mul(length, frac(actual, normal)))) return { actual, normal };
+  return undefined;
+}
+
 interface Piece {
   note: ScoreNote;
   duration: Fraction;
@@ -336,8 +355,17 @@ function measuresOf(score: Score): Piece[][] {
   const bar = barLength(score);
   const measures: Piece[][] = [[]];
   let room = score.pickup && compare(score.pickup, ZERO) > 0 ? score.pickup : bar;
+  let lastTimed = -1;
+  score.notes.forEach((n, i) => {
+    if (!n.grace && compare(n.duration, ZERO) > 0) lastTimed = i;
+  });
   for (const note of score.notes) {
     if (note.grace || compare(note.duration, ZERO) === 0) {
+      // A grace note before a downbeat opens the new bar rather than ending the full one.
+      if (compare(room, ZERO) === 0 && score.notes.indexOf(note) < lastTimed) {
+        measures.push([]);
+        room = bar;
+      }
       measures[measures.length - 1]!.push({ note, duration: ZERO, first: true, last: true });
       continue;
     }
@@ -393,6 +421,8 @@ export function writeMusicXml(score: Score, options: WriteMusicXmlOptions = {}):
   const measures = measuresOf(score);
   let divisions = lcm(barLength(score).d, score.pickup?.d ?? 1);
   for (const m of measures) for (const p of m) divisions = lcm(divisions, p.duration.d);
+  // Odd mixtures of tuplets (1/3, 1/5 … 1/43) would need a huge divisions: round to 10080 instead.
+  if (divisions > 1_000_000) divisions = 10_080;
   const out: string[] = [];
   const w = (s: string) => out.push(s);
   w('<?xml version="1.0" encoding="UTF-8" standalone="no"?>');
@@ -419,6 +449,15 @@ export function writeMusicXml(score: Score, options: WriteMusicXmlOptions = {}):
   const midis = score.notes.filter((n) => n.pitch).map((n) => pitchToMidi(n.pitch!));
   const median = midis.sort((a, b) => a - b)[Math.floor(midis.length / 2)] ?? 67;
   let tupletLeft: Fraction | undefined;
+  // A group cut short (by a bar line's end of score or a plain note) still gets its stop.
+  let lastTupletNote = -1;
+  const closeTuplet = () => {
+    const line = out[lastTupletNote];
+    if (line === undefined) return;
+    out[lastTupletNote] = line.includes('</notations>')
+      ? line.replace('</notations>', '<tuplet type="stop"/></notations>')
+      : line.replace(/<\/note>$/, '<notations><tuplet type="stop"/></notations></note>');
+  };
   measures.forEach((pieces, mi) => {
     const implicit = mi === 0 && score.pickup && compare(score.pickup, ZERO) > 0;
     w(
@@ -469,16 +508,20 @@ export function writeMusicXml(score: Score, options: WriteMusicXmlOptions = {}):
         );
       } else body.push('<rest/>');
       if (!note.grace)
-        body.push(`<duration>${(p.duration.n * divisions) / p.duration.d}</duration>`);
+        body.push(
+          `<duration>${Math.max(1, Math.round((p.duration.n * divisions) / p.duration.d))}</duration>`,
+        );
       const tieStop = note.pitch && (p.first ? note.tieStop : true);
       const tieStart = note.pitch && (p.last ? note.tieStart : true);
       if (tieStop) body.push('<tie type="stop"/>');
       if (tieStart) body.push('<tie type="start"/>');
       body.push('<voice>1</voice>');
+      // Tuplets a source did not name (ABC, MIDI, transcription) are inferred from the length.
+      const tuplet = note.grace ? undefined : (note.tuplet ?? inferTuplet(p.duration));
       const written = note.grace
         ? frac(1, 2)
-        : note.tuplet
-          ? mul(p.duration, frac(note.tuplet.actual, note.tuplet.normal))
+        : tuplet
+          ? mul(p.duration, frac(tuplet.actual, tuplet.normal))
           : p.duration;
       const look = spell(written) ?? nearestType(written);
       body.push(`<type>${look.type}</type>`);
@@ -494,13 +537,13 @@ export function writeMusicXml(score: Score, options: WriteMusicXmlOptions = {}):
       const notations: string[] = [];
       if (tieStop) notations.push('<tied type="stop"/>');
       if (tieStart) notations.push('<tied type="start"/>');
-      if (note.tuplet && !note.grace) {
+      if (tuplet) {
         body.push(
-          `<time-modification><actual-notes>${note.tuplet.actual}</actual-notes><normal-notes>${note.tuplet.normal}</normal-notes></time-modification>`,
+          `<time-modification><actual-notes>${tuplet.actual}</actual-notes><normal-notes>${tuplet.normal}</normal-notes></time-modification>`,
         );
         // A bracket over each group that fills `normal` notes of the first note's value.
         if (!tupletLeft) {
-          tupletLeft = mul(written, frac(note.tuplet.normal));
+          tupletLeft = mul(written, frac(tuplet.normal));
           notations.push('<tuplet type="start" bracket="yes"/>');
         }
         tupletLeft = sub(tupletLeft, p.duration);
@@ -508,7 +551,10 @@ export function writeMusicXml(score: Score, options: WriteMusicXmlOptions = {}):
           notations.push('<tuplet type="stop"/>');
           tupletLeft = undefined;
         }
-      } else if (!note.grace) tupletLeft = undefined;
+      } else if (!note.grace && tupletLeft) {
+        closeTuplet();
+        tupletLeft = undefined;
+      }
       const marks = p.first ? (note.marks ?? []) : [];
       const ornaments: string[] = [],
         technical: string[] = [],
@@ -540,11 +586,13 @@ export function writeMusicXml(score: Score, options: WriteMusicXmlOptions = {}):
         notations.push(`<articulations>${articulations.join('')}</articulations>`);
       if (notations.length) body.push(`<notations>${notations.join('')}</notations>`);
       w(`      <note>${body.join('')}</note>`);
+      if (tupletLeft) lastTupletNote = out.length - 1;
     }
     if (mi === measures.length - 1)
       w('      <barline location="right"><bar-style>light-heavy</bar-style></barline>');
     w('    </measure>');
   });
+  if (tupletLeft) closeTuplet();
   w('  </part>');
   w('</score-partwise>');
   return `${out.join('\n')}\n`;

@@ -9,6 +9,7 @@ import { readKern } from './kern.js';
 import { readMidiScore } from './midi.js';
 import { readMusicXml } from './musicxml.js';
 import { isZip, readMxl } from './mxl.js';
+import { fromNumber } from './fraction.js';
 import { fifthsOfMajor, melodyToScore, parseMeter, type Score } from './score.js';
 
 export type ScoreFormat = 'musicxml' | 'mxl' | 'midi' | 'kern' | 'abc';
@@ -87,6 +88,7 @@ export function readScore(bytes: Uint8Array, name = 'the score'): Score {
           ...(mode ? { mode } : {}),
         },
         meter: parseMeter(tune.meter) ?? { beats: 4, beatType: 4 },
+        ...(tune.pickup ? { pickup: fromNumber(tune.pickup, 10_080) } : {}),
       });
     }
     default:

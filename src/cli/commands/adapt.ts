@@ -20,6 +20,7 @@ import {
   jianpuText,
   scoreToMelody,
   scoreToMidi,
+  toNumber,
   writeMusicXml,
   writeMxl,
 } from '../../notation/index.js';
@@ -153,7 +154,12 @@ export async function writeAdaptation(a: Adaptation, out: string, tempo: number)
   else if (ext === '.svg' || ext === '.txt') {
     const meter = `${a.score.meter.beats}/${a.score.meter.beatType}`;
     const melody = scoreToMelody({ ...a.score, transpose: 0 });
-    const options = { tonicPc: writtenGong, tonicName: PC[writtenGong]!, meter };
+    const options = {
+      tonicPc: writtenGong,
+      tonicName: PC[writtenGong]!,
+      meter,
+      ...(a.score.pickup ? { pickup: toNumber(a.score.pickup) } : {}),
+    };
     data =
       ext === '.svg'
         ? jianpuSvg(melody, {

@@ -7,6 +7,7 @@ import {
   jianpuText,
   jianpuTonic,
   scoreToMelody,
+  toNumber,
 } from '../../notation/index.js';
 import {
   detectMode,
@@ -31,6 +32,7 @@ interface Melody {
   notes: MelodyNote[];
   title: string;
   meter?: string;
+  pickup?: number;
 }
 
 /** Any melody file (MusicXML, .mxl, MIDI, ABC, **kern), as notes with its title and meter. */
@@ -40,6 +42,7 @@ async function readMelodyFile(file: string): Promise<Melody> {
     notes: scoreToMelody(score),
     title: score.title,
     meter: `${score.meter.beats}/${score.meter.beatType}`,
+    ...(score.pickup ? { pickup: toNumber(score.pickup) } : {}),
   };
 }
 
@@ -107,7 +110,12 @@ export function registerJianpu(program: Command): void {
       }
       const meter = meterOf(opts.meter) ?? meterOf(melody.meter) ?? '4/4';
       const title = opts.title ?? melody.title;
-      const options = { tonicPc, meter, ...(keyName !== undefined && { tonicName: keyName }) };
+      const options = {
+        tonicPc,
+        meter,
+        ...(keyName !== undefined && { tonicName: keyName }),
+        ...(melody.pickup !== undefined && !opts.meter && { pickup: melody.pickup }),
+      };
       const write = async (path: string, data: string) => {
         try {
           await writeFile(path, data);
