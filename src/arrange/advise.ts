@@ -59,8 +59,8 @@ export function resolveInstruments(
   const isNamed = (i: Instrument) =>
     [i.names.zh, i.names.pinyin, i.names.en, ...i.names.aliases].some((n) => foldName(n) === q);
   // A name several keys share (笛子, qudi 曲笛) stands for each of them: the best is chosen.
-  const shared = pitched.filter(isNamed);
-  if (!exact && shared.length > 1) return shared;
+  const shared = exact ? [] : pitched.filter(isNamed);
+  if (shared.length > 1) return shared;
   const named = exact ?? instruments.find(isNamed);
   if (!named) {
     const near = instruments

@@ -106,7 +106,8 @@ export function melodyFacts(
   for (const n of notes) if (n.length >= 2) n.phraseEnd = true;
   if (notes.length) notes[notes.length - 1]!.phraseEnd = true;
   if (known) return { ...known, notes };
-  const candidates = detectMode(scoreToMelody(score), { limit: 5 });
+  // The advisor needs the best reading only (`zhiyin mode` ranks the alternatives).
+  const candidates = detectMode(scoreToMelody(score), { limit: 1 });
   const mode = candidates[0];
   if (!mode) throw new ZhiyinError('EMPTY_INPUT', 'the melody has no pitched notes to work with.');
   return { notes, mode, candidates, gongPc: jianpuTonic(mode) };

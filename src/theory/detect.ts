@@ -127,19 +127,16 @@ export function detectMode(notes: MelodyNote[], options: DetectOptions = {}): Mo
   for (const i of ranked0) best = Math.max(best, scores[i]!);
   let sum = 0;
   for (const i of ranked0) sum += Math.exp(6 * (scores[i]! - best));
-  const ranked = ranked0
-    .sort((a, b) => scores[b]! - scores[a]!)
-    .slice(0, options.limit ?? 5)
-    .map((i) => ({
-      c: {
-        ...groups[i]!,
-        index: i,
-        score: scores[i]!,
-        coverage: coverages[i]!,
-        onTonic: onTonics[i]!,
-      },
-      confidence: Math.exp(6 * (scores[i]! - best)) / sum,
-    }));
+  const ranked = topK(ranked0, scores, options.limit ?? 5).map((i) => ({
+    c: {
+      ...groups[i]!,
+      index: i,
+      score: scores[i]!,
+      coverage: coverages[i]!,
+      onTonic: onTonics[i]!,
+    },
+    confidence: Math.exp(6 * (scores[i]! - best)) / sum,
+  }));
   return ranked.map(({ c, confidence }) => {
     // Prefer the Chinese name for pentatonic and hexatonic sets, the Western one for the
     // heptatonic sets both systems name.
@@ -187,6 +184,20 @@ export function detectMode(notes: MelodyNote[], options: DetectOptions = {}): Mo
     if (gongPc !== undefined) candidate.gongPc = gongPc;
     return candidate;
   });
+}
+
+/** The k indices with the highest scores, best first (a partial selection: k is small). */
+function topK(indices: number[], scores: Float64Array, k: number): number[] {
+  if (k >= indices.length) return [...indices].sort((a, b) => scores[b]! - scores[a]!);
+  const best: number[] = [];
+  for (const i of indices) {
+    if (best.length === k && scores[i]! <= scores[best[k - 1]!]!) continue;
+    let at = best.length;
+    while (at > 0 && scores[best[at - 1]!]! < scores[i]!) at--;
+    best.splice(at, 0, i);
+    if (best.length > k) best.pop();
+  }
+  return best;
 }
 
 interface Hypothesis {
