@@ -133,6 +133,7 @@ export function shiftKey(
 
 /** "bar 3 beat 2" / "第3小节第2拍". */
 export function placeText(p: Place): { en: string; zh: string } {
+  if (p.bar === 0) return { en: `the upbeat, beat ${p.beat}`, zh: `弱起小节第${p.beat}拍` };
   return {
     en: `bar ${p.bar} beat ${p.beat}`,
     zh: `第${p.bar}小节第${p.beat}拍`,

@@ -136,7 +136,10 @@ export function registerAdapt(program: Command): void {
       }
       for (const o of a.ornaments.slice(0, 12))
         process.stdout.write(`  · ${opts.lang === 'zh' ? o.description.zh : o.description.en}\n`);
-      if (a.ornaments.length > 12) process.stdout.write(`  · … ${a.ornaments.length - 12} more\n`);
+      if (a.ornaments.length > 12)
+        process.stdout.write(
+          `  · ${opts.lang === 'zh' ? `……另有${a.ornaments.length - 12}处` : `… ${a.ornaments.length - 12} more`}\n`,
+        );
       for (const out of opts.output) process.stdout.write(`wrote ${out}\n`);
     });
 }
