@@ -14,6 +14,7 @@ const portableCore = [
   'src/notation/**',
   'src/atlas/**',
   'src/arrange/**',
+  'src/mix/**',
 ];
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 

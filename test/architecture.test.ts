@@ -20,6 +20,7 @@ export const LAYERS: Record<string, string[]> = {
   atlas: ['errors', 'theory'],
   analysis: ['errors', 'dsp', 'audio'],
   arrange: ['errors', 'dsp', 'audio', 'theory', 'notation', 'atlas'],
+  mix: ['errors', 'dsp', 'audio', 'loudness'],
   node: [
     'errors',
     'dsp',
@@ -41,6 +42,7 @@ export const LAYERS: Record<string, string[]> = {
     'analysis',
     'atlas',
     'arrange',
+    'mix',
     'node',
   ],
 };
@@ -54,6 +56,7 @@ const PORTABLE = [
   'analysis',
   'atlas',
   'arrange',
+  'mix',
 ];
 
 const src = join(repoRoot, 'src');
