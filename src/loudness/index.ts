@@ -14,7 +14,12 @@ export {
 } from './normalize.js';
 export { bs1770Weights } from './channels.js';
 export { kWeightingCoefficients } from './kweighting.js';
-export { TruePeakMeter, truePeakDesign, type TruePeakDesign } from './truepeak.js';
+export {
+  TruePeakMeter,
+  interSamplePeaks,
+  truePeakDesign,
+  type TruePeakDesign,
+} from './truepeak.js';
 
 /**
  * Measures whole audio in one call.

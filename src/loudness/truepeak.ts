@@ -152,3 +152,30 @@ function scan(
   }
   return best;
 }
+
+/**
+ * Per sample, the largest magnitude of the reconstructed signal from that sample up to the next
+ * (the sample and the oversampled points after it), the signal taken as silent outside: what a
+ * true-peak limiter must keep under its ceiling.
+ */
+export function interSamplePeaks(
+  x: Float32Array,
+  design: TruePeakDesign = { factor: 4, halfWidth: 12 },
+): Float32Array {
+  const { factor, taps, table } = interpolator(design.factor, design.halfWidth);
+  const padded = new Float32Array(x.length + taps);
+  padded.set(x, design.halfWidth - 1);
+  const out = new Float32Array(x.length);
+  for (let j = 0; j < x.length; j++) {
+    let best = Math.abs(x[j]!);
+    for (let p = 0; p < factor - 1; p++) {
+      const row = p * taps;
+      let acc = 0;
+      for (let k = 0; k < taps; k++) acc += padded[j + k]! * table[row + k]!;
+      const a = Math.abs(acc);
+      if (a > best) best = a;
+    }
+    out[j] = best;
+  }
+  return out;
+}

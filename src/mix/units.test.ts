@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { RealFft } from '../dsp/index.js';
-import { Compressor, compressorCurveDb, eqResponseDb, equalize, type EqBand } from './index.js';
+import { TruePeakMeter } from '../loudness/index.js';
+import {
+  Compressor,
+  compressorCurveDb,
+  eqResponseDb,
+  equalize,
+  limitTruePeak,
+  type EqBand,
+} from './index.js';
 
 const SR = 48_000;
 
@@ -158,6 +166,75 @@ describe('compressor', () => {
     );
     expect(() => new Compressor({ thresholdDb: -20, ratio: 2, attackSeconds: 0 }, SR)).toThrow(
       /attack/,
+    );
+  });
+});
+
+describe('true-peak limiter', () => {
+  const truePeakDb = (channels: Float32Array[]) =>
+    Math.max(
+      ...channels.map((c) => {
+        const m = new TruePeakMeter();
+        m.push(c);
+        return 20 * Math.log10(m.truePeakLinear());
+      }),
+    );
+  let seed = 7;
+  const rand = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31) * 2 - 1;
+  const signals: [string, Float32Array[]][] = [
+    [
+      // Samples at ±0.707 of the peak: an inter-sample peak 3 dB above the sample peak.
+      'a quarter-rate sine at 45° (inter-sample peaks), +3 dBTP',
+      [
+        Float32Array.from(
+          { length: SR },
+          (_, i) => 1.41 * Math.sin((Math.PI / 2) * i + Math.PI / 4),
+        ),
+      ],
+    ],
+    [
+      'noise bursts with 12 dB crest in stereo, +6 dBTP',
+      [0, 1].map(() =>
+        Float32Array.from({ length: SR }, (_, i) => (i % 9600 < 480 ? 2 : 0.25) * rand()),
+      ),
+    ],
+    [
+      'a chord of 5 partials up to 15 kHz, +8 dBTP',
+      [
+        Float32Array.from({ length: SR }, (_, i) =>
+          [220, 1100, 4400, 9000, 15000].reduce(
+            (v, f) => v + 0.5 * Math.sin((2 * Math.PI * f * i) / SR + f),
+            0,
+          ),
+        ),
+      ],
+    ],
+  ];
+  for (const [name, channels] of signals)
+    it(`${name}: the output never exceeds the ceiling`, () => {
+      expect(truePeakDb(channels)).toBeGreaterThan(0);
+      for (const ceilingDbtp of [-1, -2, -0.1]) {
+        const { audio, report } = limitTruePeak({ sampleRate: SR, channels }, { ceilingDbtp });
+        expect(truePeakDb(audio.channels)).toBeLessThanOrEqual(ceilingDbtp);
+        expect(report.maxReductionDb).toBeGreaterThan(0);
+      }
+    });
+
+  it('leaves audio below the ceiling untouched, and far from a peak untouched too', () => {
+    const quiet = Float32Array.from(
+      { length: SR },
+      (_, i) => 0.3 * Math.sin((2 * Math.PI * 440 * i) / SR),
+    );
+    expect(limitTruePeak({ sampleRate: SR, channels: [quiet] }).audio.channels[0]).toEqual(quiet);
+    const spike = quiet.slice();
+    spike[SR / 2] = 1.5;
+    const out = limitTruePeak({ sampleRate: SR, channels: [spike] }, { releaseSeconds: 0.01 }).audio
+      .channels[0]!;
+    // A second before and after the spike (look-ahead 5 ms, release 10 ms): the same samples.
+    expect(out.subarray(0, SR / 4)).toEqual(quiet.subarray(0, SR / 4));
+    expect(out.subarray((3 * SR) / 4)).toEqual(quiet.subarray((3 * SR) / 4));
+    expect(() => limitTruePeak({ sampleRate: SR, channels: [quiet] }, { ceilingDbtp: 3 })).toThrow(
+      /ceiling/,
     );
   });
 });
