@@ -119,6 +119,11 @@ describe('zhiyin adapt', () => {
       /cannot tell what to write/,
     );
     expectOneLineError(zhiyin('adapt', join(dir, 'missing.xml')), /missing\.xml/);
+    writeFileSync(join(dir, 'notes.txt'), 'not a score');
+    expectOneLineError(
+      zhiyin('adapt', join(dir, 'notes.txt')),
+      /neither a melody file .* nor a recording/,
+    );
     writeFileSync(join(dir, 'broken.mid'), Buffer.from('MThd\u0000\u0000\u0000\u0006garbage'));
     expectOneLineError(zhiyin('adapt', join(dir, 'broken.mid')), /broken\.mid/);
   });

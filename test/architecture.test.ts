@@ -18,7 +18,7 @@ export const LAYERS: Record<string, string[]> = {
   theory: ['errors'],
   notation: ['errors', 'theory'],
   atlas: ['errors', 'theory'],
-  analysis: ['errors', 'dsp', 'audio'],
+  analysis: ['errors', 'dsp', 'audio', 'theory', 'notation'],
   arrange: ['errors', 'dsp', 'audio', 'theory', 'notation', 'atlas'],
   mix: ['errors', 'dsp', 'audio', 'loudness'],
   node: [

@@ -69,4 +69,5 @@ export {
   type TranscribeOptions,
   type TranscribedNote,
 } from './transcribe.js';
-export { notesToMidi, toBendValue, type MidiOptions } from './midi.js';
+export { notesToMidi, type MidiOptions } from './midi.js';
+export { toBendValue } from '../notation/index.js';

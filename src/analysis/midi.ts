@@ -5,6 +5,7 @@
  * (drums) is never used. When every bend channel is busy, a note is written without its bends.
  */
 import toneMidi from '@tonejs/midi';
+import { setBendRange, toBendValue } from '../notation/index.js';
 import type { TranscribedNote } from './transcribe.js';
 
 const { Midi } = toneMidi;
@@ -59,16 +60,7 @@ export function notesToMidi(notes: TranscribedNote[], options: MidiOptions = {})
       track = midi.addTrack();
       track.channel = channel;
       track.instrument.number = program;
-      // RPN 0 (pitch-bend sensitivity) = range semitones; then RPN null.
-      for (const [cc, value] of [
-        [101, 0],
-        [100, 0],
-        [6, range],
-        [38, 0],
-        [101, 127],
-        [100, 127],
-      ] as const)
-        track.addCC({ number: cc, value: value / 127, time: 0 });
+      setBendRange(track, range);
       tracks.set(channel, track);
     }
     track.addNote(note);
@@ -82,9 +74,4 @@ export function notesToMidi(notes: TranscribedNote[], options: MidiOptions = {})
     track.addPitchBend({ time: n.end, value: 0 });
   }
   return midi.toArray();
-}
-
-/** A bend in semitones as the 14-bit signed value of a pitch-bend message (−8192…8191). */
-export function toBendValue(semitones: number, range: number): number {
-  return Math.max(-8192, Math.min(8191, Math.round((semitones / range) * 8192)));
 }

@@ -75,7 +75,20 @@ export async function readMelodyFile(
   path: string,
   options: MelodyFileOptions = {},
 ): Promise<Score> {
-  if (!(await looksLikeAudio(path))) return readScoreFile(path);
+  if (!(await looksLikeAudio(path)))
+    return readScoreFile(path).catch((e: unknown) => {
+      // Here a recording would have done too: say so.
+      if (
+        isZhiyinError(e) &&
+        e.code === 'UNSUPPORTED_FORMAT' &&
+        /is not a melody file/.test(e.message)
+      )
+        throw new ZhiyinError(
+          'UNSUPPORTED_FORMAT',
+          `${path} is neither a melody file (MusicXML, .mxl, MIDI, ABC, **kern) nor a recording (WAV, FLAC, MP3, Ogg, M4A …).`,
+        );
+      throw e;
+    });
   const tempo = options.tempo ?? 120;
   const notes = transcribedMelody(await transcribeFile(path, options), tempo);
   if (!notes.some((n) => n.midi !== undefined))

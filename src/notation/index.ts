@@ -29,6 +29,8 @@ export {
   readMidiMelody,
   readMidiScore,
   scoreToMidi,
+  setBendRange,
+  toBendValue,
   type BendPoint,
   type MidiMelody,
   type ScoreToMidiOptions,

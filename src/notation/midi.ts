@@ -294,7 +294,7 @@ export function scoreToMidi(score: Score, options: ScoreToMidiOptions = {}): Uin
       bent = true;
       track.addPitchBend({
         ticks: tick + Math.round(b.at * ppq),
-        value: toBend(b.semitones, range),
+        value: toBendValue(b.semitones, range),
       });
     }
     if (bends.length) track.addPitchBend({ ticks: tick + length, value: 0 });
@@ -305,16 +305,7 @@ export function scoreToMidi(score: Score, options: ScoreToMidiOptions = {}): Uin
     }
   });
   if (open) emit(open);
-  if (bent)
-    for (const [cc, value] of [
-      [101, 0],
-      [100, 0],
-      [6, range],
-      [38, 0],
-      [101, 127],
-      [100, 127],
-    ] as const)
-      track.addCC({ number: cc, value: value / 127, ticks: 0 });
+  if (bent) setBendRange(track, range);
   return patchKeySignature(midi.toArray(), fifths);
 }
 
@@ -349,7 +340,23 @@ function fromBytes(text: string): string {
   }
 }
 
-/** Semitones as a signed 14-bit pitch-bend value for a bend range. */
-function toBend(semitones: number, range: number): number {
+/** A pitch bend in semitones as the 14-bit signed value of a pitch-bend message (−8192…8191). */
+export function toBendValue(semitones: number, range: number): number {
   return Math.max(-8192, Math.min(8191, Math.round((semitones / range) * 8192)));
+}
+
+/** Sets a track's pitch-bend range (RPN 0) at its start, then the null RPN. */
+export function setBendRange(
+  track: ReturnType<InstanceType<typeof Midi>['addTrack']>,
+  semitones: number,
+): void {
+  for (const [cc, value] of [
+    [101, 0],
+    [100, 0],
+    [6, semitones],
+    [38, 0],
+    [101, 127],
+    [100, 127],
+  ] as const)
+    track.addCC({ number: cc, value: value / 127, ticks: 0 });
 }

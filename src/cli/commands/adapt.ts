@@ -35,7 +35,7 @@ interface AdaptFlags {
   ornaments: number;
   keepKey?: boolean;
   tempo?: number;
-  output: string[];
+  output?: string[];
   json?: boolean;
   lang: string;
 }
@@ -71,12 +71,12 @@ export function registerAdapt(program: Command): void {
     .option(
       '-o, --output <file>',
       'write the adapted melody (.musicxml .mxl .mid .svg .txt .wav); repeat for several',
-      (v: string, all: string[]) => [...all, v],
-      [] as string[],
+      (v: string, all: string[] | undefined) => [...(all ?? []), v],
     )
     .option('--json', 'print the whole report as JSON')
     .option('--lang <en|zh|both>', 'language of the advice', 'both')
-    .action(async (file: string, opts: AdaptFlags) => {
+    .action(async (file: string, flags: AdaptFlags) => {
+      const opts = { ...flags, output: flags.output ?? [] };
       if (!['chinese', 'western', 'all'].includes(opts.tradition))
         throw new ZhiyinError(
           'INVALID_ARGUMENT',
