@@ -199,9 +199,9 @@ function transposeFor(
   const written = instrument.transposition;
   const fifths = fifthsOfMajor(fit.gongPc - written);
   const target = new Map<number, number>();
+  const folded = new Map(fit.range.folded.map((f) => [f.note, f.to]));
   facts.notes.forEach((n, i) => {
-    const folded = fit.range.folded.find((f) => f.note === i);
-    const to = folded ? folded.to : n.midi + fit.transposition;
+    const to = folded.get(i) ?? n.midi + fit.transposition;
     for (const k of n.indices) target.set(k, to);
   });
   const [lo, hi] = fit.range.practical;

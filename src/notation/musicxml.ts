@@ -359,10 +359,10 @@ function measuresOf(score: Score): Piece[][] {
   score.notes.forEach((n, i) => {
     if (!n.grace && compare(n.duration, ZERO) > 0) lastTimed = i;
   });
-  for (const note of score.notes) {
+  for (const [index, note] of score.notes.entries()) {
     if (note.grace || compare(note.duration, ZERO) === 0) {
       // A grace note before a downbeat opens the new bar rather than ending the full one.
-      if (compare(room, ZERO) === 0 && score.notes.indexOf(note) < lastTimed) {
+      if (compare(room, ZERO) === 0 && index < lastTimed) {
         measures.push([]);
         room = bar;
       }
