@@ -20,7 +20,7 @@ export const LAYERS: Record<string, string[]> = {
   atlas: ['errors', 'theory'],
   analysis: ['errors', 'dsp', 'audio', 'theory', 'notation'],
   arrange: ['errors', 'dsp', 'audio', 'theory', 'notation', 'atlas'],
-  mix: ['errors', 'dsp', 'audio', 'loudness'],
+  mix: ['errors', 'dsp', 'audio', 'loudness', 'theory', 'notation', 'analysis'],
   node: [
     'errors',
     'dsp',

@@ -1,11 +1,23 @@
 /**
  * Adaptive mixing (issue 5, in progress): effect units, each sample-accurate and tested against
- * its definition. So far: a parametric EQ, a feed-forward compressor, a look-ahead true-peak limiter, a
- * downward expander / gate with hold, a feedback delay and stereo width. Portable: no Node
+ * its definition: a parametric EQ, a feed-forward compressor, a look-ahead true-peak limiter, a
+ * downward expander / gate with hold, a split-band de-esser, a spectral-gating noise reducer,
+ * an FDN reverb and a convolution reverb, a feedback delay and stereo width. Portable: no Node
  * built-ins.
  */
 export { ParametricEq, eqResponseDb, equalize, type EqBand } from './eq.js';
 export { Compressor, compressorCurveDb, type CompressorSettings } from './compressor.js';
 export { limitTruePeak, type LimiterReport, type LimiterSettings } from './limiter.js';
 export { Expander, expanderAttenuationDb, type ExpanderSettings } from './gate.js';
+export { DeEsser, deEsserReductionDb, type DeEsserSettings } from './deesser.js';
+export { reduceNoise, type NoiseReducerReport, type NoiseReducerSettings } from './denoise.js';
+export {
+  FdnReverb,
+  convolveReverb,
+  decayTimeSeconds,
+  reverberate,
+  syntheticRoomImpulse,
+  type ReverbSettings,
+} from './reverb.js';
 export { applyDelay, stereoWidth, type DelaySettings } from './space.js';
+export { gateByVoice, type VoiceGateReport, type VoiceGateSettings } from './voicegate.js';
