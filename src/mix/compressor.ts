@@ -13,7 +13,7 @@ import { ZhiyinError } from '../errors/index.js';
 
 export interface CompressorSettings {
   thresholdDb: number;
-  /** ≥ 1 (1: no compression; 20 or more: limiting). */
+  /** ≥ 1 compresses (1: no change; 20 or more: limiting); 0.5–1 expands upward (louder above the threshold). */
   ratio: number;
   /** Width of the soft knee, dB (default 6; 0: hard knee). */
   kneeDb?: number;
@@ -44,7 +44,8 @@ export function compressorCurveDb(levelDb: number, s: CompressorSettings): numbe
 
 function check(s: CompressorSettings, sampleRate: number): void {
   const bad = (what: string) => new ZhiyinError('INVALID_ARGUMENT', `compressor: ${what}.`);
-  if (!(s.ratio >= 1 && s.ratio <= 1000)) throw bad(`ratio must be 1–1000, got ${s.ratio}`);
+  if (!(s.ratio >= 0.5 && s.ratio <= 1000))
+    throw bad(`ratio must be 0.5–1000 (below 1: upward expansion), got ${s.ratio}`);
   if (!(s.thresholdDb >= -120 && s.thresholdDb <= 24))
     throw bad(`threshold must be −120 to 24 dB, got ${s.thresholdDb}`);
   if (!((s.kneeDb ?? 6) >= 0 && (s.kneeDb ?? 6) <= 48)) throw bad('knee must be 0–48 dB');

@@ -20,4 +20,19 @@ export {
   type ReverbSettings,
 } from './reverb.js';
 export { applyDelay, stereoWidth, type DelaySettings } from './space.js';
+export { dereverberate, type DereverbSettings } from './dereverb.js';
+export { shapeTransients, type TransientSettings } from './transient.js';
+export { describeSound, type FeatureName, type SoundFeatures } from './features.js';
+export {
+  applySemantic,
+  checkLexicon,
+  parseSemantic,
+  resolveActions,
+  runAction,
+  type Descriptor,
+  type Lexicon,
+  type SemanticAction,
+  type SemanticReport,
+  type SemanticRequest,
+} from './semantic.js';
 export { gateByVoice, type VoiceGateReport, type VoiceGateSettings } from './voicegate.js';

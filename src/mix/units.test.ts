@@ -161,8 +161,8 @@ describe('compressor', () => {
     const reductionRight = -30 - peakDb(right, SR / 4);
     expect(reductionLeft).toBeCloseTo(reductionRight, 1);
     expect(peakDb(left, SR / 4)).toBeCloseTo(compressorCurveDb(-6, settings) + 3, 1);
-    expect(() => new Compressor({ thresholdDb: -20, ratio: 0.5 }, SR)).toThrow(
-      /ratio must be 1–1000/,
+    expect(() => new Compressor({ thresholdDb: -20, ratio: 0.4 }, SR)).toThrow(
+      /ratio must be 0.5–1000/,
     );
     expect(() => new Compressor({ thresholdDb: -20, ratio: 2, attackSeconds: 0 }, SR)).toThrow(
       /attack/,

@@ -32,3 +32,4 @@ export {
   type MelodyFileOptions,
 } from './scores.js';
 export { loadAtlas, packageRoot, readAtlasFiles } from './atlas.js';
+export { loadLexicon, readMixData } from './mixdata.js';
