@@ -31,6 +31,7 @@ export const LAYERS: Record<string, string[]> = {
     'analysis',
     'atlas',
     'arrange',
+    'mix',
   ],
   cli: [
     'errors',

@@ -16,6 +16,7 @@ import { registerInfo } from './commands/info.js';
 import { registerJianpu } from './commands/jianpu.js';
 import { registerLoudness } from './commands/loudness.js';
 import { registerMode } from './commands/mode.js';
+import { registerDescribe, registerMix } from './commands/mix.js';
 import { registerTranscribe } from './commands/transcribe.js';
 
 /** Exit codes: 0 ok, 1 internal error, 2 bad input or usage. */
@@ -45,7 +46,7 @@ function fail(error: unknown): never {
 export function buildProgram(): Command {
   const program = new Command('zhiyin')
     .description(
-      'Zhiyin 知音: music AI across cultures. Audio analysis, performance analysis and transcription; key and mode, jianpu, the instrument atlas and adapting melodies to Chinese instruments; loudness and conversion tools.',
+      'Zhiyin 知音: music AI across cultures. Audio analysis, performance analysis and transcription; key and mode, jianpu, the instrument atlas and adapting melodies to Chinese instruments; loudness and conversion tools; object-based mixing for listener profiles, bilingual semantic controls and a one-click vocal mix.',
     )
     .version('0.1.0', '-V, --version')
     .addOption(new Option('--debug', 'print stack traces for errors'))
@@ -60,6 +61,8 @@ export function buildProgram(): Command {
   registerAdapt(program);
   registerJianpu(program);
   registerAtlas(program);
+  registerMix(program);
+  registerDescribe(program);
   registerDemo(program);
   // Usage errors: one line, with where to look for help.
   const oneLine = (help: string) => ({

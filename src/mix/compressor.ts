@@ -88,28 +88,50 @@ export class Compressor {
 
   /** Compresses a block of channels in place and returns it. */
   process(channels: Float32Array[]): Float32Array[] {
+    const gains = this.gainCurve(channels);
+    for (const c of channels) for (let i = 0; i < c.length; i++) c[i] = c[i]! * gains[i]!;
+    return channels;
+  }
+
+  /**
+   * The linear gain the compressor would apply to each sample of a block (its state moves on
+   * as if it had processed it): a master bus uses it to give stems the gains of their sum.
+   */
+  gainCurve(channels: Float32Array[]): Float32Array {
     const n = channels[0]?.length ?? 0;
     const { makeupDb, detector } = this.s;
+    const gains = new Float32Array(n);
+    const makeup = 10 ** (makeupDb / 20);
+    // Below the knee the curve is the identity: no logarithm needed (the common case).
+    const kneeStart = 10 ** ((this.s.thresholdDb - this.s.kneeDb / 2) / 20);
+    const msStart = (kneeStart * kneeStart) / 2; // the RMS detector's level is +3.01 dB
     let reduction = this.reduction,
       meanSquare = this.meanSquare;
     for (let i = 0; i < n; i++) {
       let peak = 0;
-      for (const c of channels) peak = Math.max(peak, Math.abs(c[i]!));
-      let levelDb: number;
+      for (const c of channels) {
+        const a = Math.abs(c[i]!);
+        if (a > peak) peak = a;
+      }
+      let target = 0;
       if (detector === 'rms') {
         meanSquare = this.aRms * meanSquare + (1 - this.aRms) * peak * peak;
         // A sine's RMS is its peak − 3.01 dB; +3.01 makes the two detectors agree on sines.
-        levelDb = meanSquare > 1e-20 ? 10 * Math.log10(meanSquare) + 3.0103 : -200;
-      } else levelDb = peak > 1e-10 ? 20 * Math.log10(peak) : -200;
-      const target = levelDb - compressorCurveDb(levelDb, this.s);
+        if (meanSquare > msStart) {
+          const levelDb = 10 * Math.log10(meanSquare) + 3.0103;
+          target = levelDb - compressorCurveDb(levelDb, this.s);
+        }
+      } else if (peak > kneeStart) {
+        const levelDb = 20 * Math.log10(peak);
+        target = levelDb - compressorCurveDb(levelDb, this.s);
+      }
       const a = target > reduction ? this.aAttack : this.aRelease;
       reduction = a * reduction + (1 - a) * target;
-      const gain = 10 ** ((makeupDb - reduction) / 20);
-      for (const c of channels) c[i] = c[i]! * gain;
+      gains[i] = Math.abs(reduction) < 1e-7 ? makeup : makeup * 10 ** (-reduction / 20);
     }
     this.reduction = reduction;
     this.meanSquare = meanSquare;
     this.lastReductionDb = reduction;
-    return channels;
+    return gains;
   }
 }

@@ -36,3 +36,29 @@ export {
   type SemanticRequest,
 } from './semantic.js';
 export { gateByVoice, type VoiceGateReport, type VoiceGateSettings } from './voicegate.js';
+export {
+  CHAIN_STEP_TYPES,
+  gainToLoudness,
+  runChain,
+  runStep,
+  type ChainStep,
+  type StepReport,
+} from './chain.js';
+export {
+  checkProfiles,
+  findProfile,
+  parseOverrides,
+  type ListenerProfile,
+  type MixOverrides,
+  type ProfileSet,
+} from './profiles.js';
+export {
+  ROLES,
+  SPEECH_ROLES,
+  checkProject,
+  importanceOf,
+  type MixObject,
+  type MixProject,
+  type Role,
+} from './project.js';
+export { renderMix, type MixReport, type ObjectReport, type RenderOptions } from './render.js';

@@ -50,7 +50,7 @@ function slidingMin(x: Float64Array, r: number): Float64Array {
 export function limitTruePeak(
   audio: PlanarAudio,
   settings: LimiterSettings = {},
-): { audio: PlanarAudio; report: LimiterReport } {
+): { audio: PlanarAudio; report: LimiterReport; gain: Float32Array } {
   const ceilingDb = settings.ceilingDbtp ?? -1;
   const lookahead = settings.lookaheadSeconds ?? 0.005;
   const release = settings.releaseSeconds ?? 0.05;
@@ -70,6 +70,7 @@ export function limitTruePeak(
     return {
       audio: { sampleRate, channels: channels.map((c) => c.slice()) },
       report: { maxReductionDb: 0 },
+      gain: new Float32Array(0),
     };
   // 0.02 dB below the ceiling: the gain moves slowly but not at all is not promised between samples.
   const ceiling = 10 ** ((ceilingDb - 0.02) / 20);
@@ -106,5 +107,7 @@ export function limitTruePeak(
   return {
     audio: { sampleRate, channels: out },
     report: { maxReductionDb: -20 * Math.log10(minGain) },
+    /** The gain applied to each sample (a master bus applies the same to its stems). */
+    gain: Float32Array.from(gain),
   };
 }

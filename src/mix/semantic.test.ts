@@ -126,3 +126,37 @@ describe('every descriptor moves its feature, at equal loudness', () => {
     });
   }
 });
+
+describe('the shipped profiles and the project schema', () => {
+  const ajv = () => new Ajv2020({ allErrors: true, strict: false });
+  it('profiles pass their schema; every basis is a source', () => {
+    const schema = JSON.parse(readFileSync('data/mix/profiles.schema.json', 'utf8')) as object;
+    const validate = ajv().compile(schema);
+    const raw = JSON.parse(readFileSync('data/mix/profiles.json', 'utf8')) as unknown;
+    expect(validate(raw), JSON.stringify(validate.errors)).toBe(true);
+    const ids = (raw as { profiles: { id: string }[] }).profiles.map((p) => p.id);
+    for (const id of [
+      'phone-speaker',
+      'earbuds',
+      'living-room-hifi',
+      'car',
+      'hearing-support',
+      'zh-pop-mobile',
+      'uk-pop-hifi',
+    ])
+      expect(ids).toContain(id);
+  });
+  it('the project schema refuses paths that leave the folder', () => {
+    const validate = ajv().compile(
+      JSON.parse(readFileSync('data/mix/project.schema.json', 'utf8')) as object,
+    );
+    const project = (file: string) => ({
+      format: 'zhiyin-mix',
+      version: 1,
+      objects: [{ id: 'v', file, role: 'lead-vocal' }],
+    });
+    expect(validate(project('stems/vocal.wav'))).toBe(true);
+    expect(validate(project('../vocal.wav'))).toBe(false);
+    expect(validate(project('/etc/passwd'))).toBe(false);
+  });
+});

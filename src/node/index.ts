@@ -32,4 +32,12 @@ export {
   type MelodyFileOptions,
 } from './scores.js';
 export { loadAtlas, packageRoot, readAtlasFiles } from './atlas.js';
-export { loadLexicon, readMixData } from './mixdata.js';
+export { loadLexicon, loadProfiles, readMixData } from './mixdata.js';
+export {
+  mixProjectFile,
+  readMixProject,
+  reportPath,
+  resolveInside,
+  writeJsonAtomic,
+  type MixFileOptions,
+} from './mix.js';

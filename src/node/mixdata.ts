@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkLexicon, type Lexicon } from '../mix/index.js';
+import { checkLexicon, checkProfiles, type Lexicon, type ProfileSet } from '../mix/index.js';
 import { ZhiyinError } from '../errors/index.js';
 import { packageRoot } from './atlas.js';
 
@@ -28,4 +28,10 @@ export function readMixData(name: string): unknown {
 export function loadLexicon(): Lexicon {
   if (!cache.has('lexicon')) cache.set('lexicon', checkLexicon(readMixData('lexicon.json')));
   return cache.get('lexicon') as Lexicon;
+}
+
+/** The listener profiles. */
+export function loadProfiles(): ProfileSet {
+  if (!cache.has('profiles')) cache.set('profiles', checkProfiles(readMixData('profiles.json')));
+  return cache.get('profiles') as ProfileSet;
 }
