@@ -29,12 +29,22 @@ function ffmpeg(args: string[]): void {
   });
 }
 
-function fetchAlbum(): string[] {
-  const dir = join(cacheDir, 'singularity');
-  const musicDir = join(dir, 'x/usr/share/games/singularity/music');
+/** Debian packages of free music: where each keeps its Ogg files. */
+const ALBUMS = {
+  'singularity-music': 'usr/share/games/singularity/music',
+  'hyperrogue-music': 'usr/share/hyperrogue/music',
+} as const;
+
+/**
+ * The Ogg tracks of a Debian music package, fetched once with `apt-get download` and unpacked
+ * with `dpkg-deb -x` into .cache/bench; [] when the archive cannot be reached.
+ */
+export function fetchAlbum(pkg: keyof typeof ALBUMS = 'singularity-music'): string[] {
+  const dir = join(cacheDir, pkg.replace(/-music$/, ''));
+  const musicDir = join(dir, 'x', ALBUMS[pkg]);
   if (!existsSync(musicDir)) {
     mkdirSync(dir, { recursive: true });
-    const r = spawnSync('apt-get', ['download', 'singularity-music'], {
+    const r = spawnSync('apt-get', ['download', pkg], {
       cwd: dir,
       stdio: 'ignore',
       timeout: 300_000,

@@ -1,11 +1,15 @@
 /**
  * Child-process probe for the memory benchmark: decodes, meters or analyses (pitch, notes and
  * events) one file, streaming, and prints the work done, the resident set size after each
- * quarter of the file, and the peak.
+ * quarter of the file, and the peak. For the mixing benchmark it instead builds a job's inputs
+ * (bench/mix.ts), notes the resident size with them loaded, and reports the job's peak.
  * Usage: node dist/bench/rss-probe.js decode|loudness|analyze FILE
+ *        node --expose-gc dist/bench/rss-probe.js render|automix SECONDS
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { PlanarAudio } from '../src/audio/index.js';
 import { analyzeFile, measureLoudnessFile, openAudioFile } from '../src/node/index.js';
+import type { MixProbeResult } from './mix.js';
 
 /** A field of /proc/self/status in MiB (Linux), or undefined elsewhere. */
 function status(field: 'VmRSS' | 'VmHWM'): number | undefined {
@@ -17,7 +21,52 @@ function status(field: 'VmRSS' | 'VmHWM'): number | undefined {
   }
 }
 
+/**
+ * Builds the inputs of a mixing job, then runs it once. The peak is reset (Linux ≥ 4.0:
+ * writing 5 to /proc/self/clear_refs) between the two, so the job's peak stands alone.
+ */
+async function mixProbe(mode: 'render' | 'automix', seconds: number): Promise<MixProbeResult> {
+  const mix = await import('./mix.js');
+  let audio: PlanarAudio[];
+  let job: () => Promise<unknown>;
+  if (mode === 'render') {
+    const inputs = await mix.renderInputs(seconds);
+    audio = [...inputs.stems.values()];
+    job = () => mix.renderJob(inputs);
+  } else {
+    const inputs = await mix.automixInputs(seconds);
+    audio = [inputs.take, inputs.backing];
+    job = () => mix.automixJob(inputs);
+  }
+  const inputMiB = audio.reduce((n, a) => n + a.channels.length * a.channels[0]!.byteLength, 0);
+  (globalThis as { gc?: () => void }).gc?.();
+  const inputsRssMiB = status('VmRSS') ?? NaN;
+  const buildPeakRssMiB = status('VmHWM') ?? NaN;
+  let peakReset = false;
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+    peakReset = true;
+  } catch {
+    // Not Linux, or not allowed: the peak below then covers the whole run.
+  }
+  const t0 = performance.now();
+  await job();
+  return {
+    audioSeconds: seconds,
+    inputMiB: inputMiB / 2 ** 20,
+    inputsRssMiB,
+    buildPeakRssMiB,
+    jobPeakRssMiB: status('VmHWM') ?? process.resourceUsage().maxRSS / 1024,
+    peakReset,
+    wallSeconds: (performance.now() - t0) / 1000,
+  };
+}
+
 const [mode, file] = process.argv.slice(2);
+if (mode === 'render' || mode === 'automix') {
+  console.log(JSON.stringify(await mixProbe(mode, Number(file))));
+  process.exit(0);
+}
 const quarters: number[] = [];
 const onProgress = (fraction: number) => {
   while (quarters.length < 4 && fraction >= (quarters.length + 1) / 4)

@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: times each capability beside a named peer in the same run and writes the
  * tables to BENCHMARKS.md with the machine and date. `--smoke` runs a tiny version (for CI)
- * that writes test-results/bench-smoke.md instead; `--only notation` runs the music-knowledge
- * section alone and replaces it in BENCHMARKS.md.
+ * that writes test-results/bench-smoke.md instead; `--only notation` (music knowledge) or
+ * `--only mix` (mixing) runs that section alone and replaces it in BENCHMARKS.md (with
+ * `--smoke`, it only prints it).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,15 +13,16 @@ import { machineLine } from './harness.js';
 import { benchLoudness } from './loudness.js';
 import { prepareMaterial } from './material.js';
 import { benchMemory } from './memory.js';
+import { benchMix } from './mix.js';
 import { benchNotation } from './notation.js';
 import { benchPitch, benchTranscription } from './pitch.js';
 import { benchResample } from './resample.js';
 import { resamplerReport } from '../eval/resampler.js';
 
 const smoke = process.argv.includes('--smoke');
-/** `--only notation` runs just that section and replaces it in BENCHMARKS.md. */
+/** `--only notation|mix` runs just that section and replaces it in BENCHMARKS.md. */
 const only = process.argv.includes('--only')
-  ? process.argv[process.argv.indexOf('--only') + 1]
+  ? (process.argv[process.argv.indexOf('--only') + 1] ?? '')
   : undefined;
 const rounds = smoke ? 1 : 7;
 const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
@@ -31,16 +33,42 @@ async function notationSection(): Promise<string> {
   const date = new Date().toISOString().slice(0, 10);
   return `${NOTATION_TITLE}\n\nRun on ${date}, ${machineLine()}; median of ${rounds} interleaved rounds.\n\n${await benchNotation(smoke, rounds)}`;
 }
-if (only === 'notation') {
-  const section = await notationSection();
-  const old = smoke ? '' : readFileSync('BENCHMARKS.md', 'utf8');
-  const start = old.indexOf(NOTATION_TITLE);
-  const next = start < 0 ? -1 : old.indexOf('\n## ', start + 1);
-  const text =
-    start < 0
-      ? `${old.trimEnd()}\n\n${section}\n`
-      : `${old.slice(0, start)}${section}\n${next < 0 ? '' : old.slice(next)}`;
-  if (!smoke) writeFileSync('BENCHMARKS.md', text);
+
+const MIX_TITLE = '## Mixing: object-based render and automix';
+/** Each run renders or mixes 3 minutes of audio twice (ours and ffmpeg), so fewer rounds. */
+const mixRounds = smoke ? 1 : 5;
+async function mixSection(): Promise<string> {
+  log('mixing');
+  const date = new Date().toISOString().slice(0, 10);
+  return `${MIX_TITLE}\n\nRun on ${date}, ${machineLine()}; median of ${mixRounds} interleaved rounds after a warm-up round; one core (Node's main thread, ffmpeg with one thread).\n\n${await benchMix(smoke, mixRounds)}`;
+}
+
+/** The sections `--only` can run alone. */
+const SECTIONS: Record<string, { title: string; make: () => Promise<string> }> = {
+  notation: { title: NOTATION_TITLE, make: notationSection },
+  mix: { title: MIX_TITLE, make: mixSection },
+};
+
+/** `text` with the section under `title` replaced by `section` (appended if it is missing). */
+function replaceSection(text: string, title: string, section: string): string {
+  const start = text.indexOf(`${title}\n`);
+  if (start < 0) return `${text.trimEnd()}\n\n${section}\n`;
+  const next = text.indexOf('\n## ', start + 1);
+  return `${text.slice(0, start)}${section}\n${next < 0 ? '' : text.slice(next)}`;
+}
+
+if (only !== undefined) {
+  const chosen = SECTIONS[only];
+  if (!chosen) {
+    console.error(`bench: --only takes one of ${Object.keys(SECTIONS).join(', ')}`);
+    process.exit(2);
+  }
+  const section = await chosen.make();
+  if (!smoke)
+    writeFileSync(
+      'BENCHMARKS.md',
+      replaceSection(readFileSync('BENCHMARKS.md', 'utf8'), chosen.title, section),
+    );
   console.log(section);
   process.exit(0);
 }
@@ -84,6 +112,8 @@ if (!smoke) {
     `## Memory on long input\n\nPeak resident set size is read from /proc/self/status (VmHWM) of a fresh process per job.\n\n${benchMemory(material)}`,
   );
 }
+
+sections.push(await mixSection());
 
 const date = new Date().toISOString().slice(0, 10);
 const text = `# Benchmarks\n\nWritten by \`npm run bench\` on ${date}. Machine: ${machineLine()}. Run time ${((Date.now() - started) / 1000).toFixed(0)} s.\nEach figure is a median of interleaved rounds; ratios are ratios of medians.\n\n${sections.join('\n\n')}\n`;

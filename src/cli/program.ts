@@ -9,6 +9,7 @@ import { clearProgress } from './progress.js';
 import { registerAdapt } from './commands/adapt.js';
 import { registerAnalyze } from './commands/analyze.js';
 import { registerAtlas } from './commands/atlas.js';
+import { registerAutomix } from './commands/automix.js';
 import { registerCompare } from './commands/compare.js';
 import { registerConvert } from './commands/convert.js';
 import { registerDemo } from './commands/demo.js';
@@ -62,6 +63,7 @@ export function buildProgram(): Command {
   registerJianpu(program);
   registerAtlas(program);
   registerMix(program);
+  registerAutomix(program);
   registerDescribe(program);
   registerDemo(program);
   // Usage errors: one line, with where to look for help.

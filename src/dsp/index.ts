@@ -11,3 +11,4 @@ export * from './stft.js';
 export * from './biquad.js';
 export * from './convolution.js';
 export * from './resample.js';
+export * from './decimate.js';

@@ -107,27 +107,44 @@ export class Compressor {
     const msStart = (kneeStart * kneeStart) / 2; // the RMS detector's level is +3.01 dB
     let reduction = this.reduction,
       meanSquare = this.meanSquare;
+    const { aAttack, aRelease, aRms } = this;
+    const rms = detector === 'rms';
+    const dbToGain = -Math.LN10 / 20;
+    const powerToDb = 10 / Math.LN10,
+      amplitudeToDb = 20 / Math.LN10;
+    // The static curve's gain reduction, inlined (see compressorCurveDb): level − curve(level).
+    const t = this.s.thresholdDb,
+      w = this.s.kneeDb,
+      slope = 1 - 1 / this.s.ratio;
+    const reductionAt = (levelDb: number) => {
+      const over = levelDb - t;
+      if (2 * over < -w) return 0;
+      if (2 * Math.abs(over) <= w && w > 0) return (slope * (over + w / 2) ** 2) / (2 * w);
+      return slope * over;
+    };
+    const first = channels[0]!,
+      second = channels[1],
+      more = channels.length > 2;
     for (let i = 0; i < n; i++) {
-      let peak = 0;
-      for (const c of channels) {
-        const a = Math.abs(c[i]!);
+      let peak = Math.abs(first[i]!);
+      if (second) {
+        const a = Math.abs(second[i]!);
         if (a > peak) peak = a;
       }
-      let target = 0;
-      if (detector === 'rms') {
-        meanSquare = this.aRms * meanSquare + (1 - this.aRms) * peak * peak;
-        // A sine's RMS is its peak − 3.01 dB; +3.01 makes the two detectors agree on sines.
-        if (meanSquare > msStart) {
-          const levelDb = 10 * Math.log10(meanSquare) + 3.0103;
-          target = levelDb - compressorCurveDb(levelDb, this.s);
+      if (more)
+        for (let c = 2; c < channels.length; c++) {
+          const a = Math.abs(channels[c]![i]!);
+          if (a > peak) peak = a;
         }
-      } else if (peak > kneeStart) {
-        const levelDb = 20 * Math.log10(peak);
-        target = levelDb - compressorCurveDb(levelDb, this.s);
-      }
-      const a = target > reduction ? this.aAttack : this.aRelease;
+      let target = 0;
+      if (rms) {
+        meanSquare = aRms * meanSquare + (1 - aRms) * peak * peak;
+        // A sine's RMS is its peak − 3.01 dB; +3.01 makes the two detectors agree on sines.
+        if (meanSquare > msStart) target = reductionAt(powerToDb * Math.log(meanSquare) + 3.0103);
+      } else if (peak > kneeStart) target = reductionAt(amplitudeToDb * Math.log(peak));
+      const a = target > reduction ? aAttack : aRelease;
       reduction = a * reduction + (1 - a) * target;
-      gains[i] = Math.abs(reduction) < 1e-7 ? makeup : makeup * 10 ** (-reduction / 20);
+      gains[i] = Math.abs(reduction) < 1e-7 ? makeup : makeup * Math.exp(reduction * dbToGain);
     }
     this.reduction = reduction;
     this.meanSquare = meanSquare;

@@ -34,6 +34,8 @@ export function deEsserReductionDb(levelDb: number, s: DeEsserSettings = {}): nu
   return Math.min(s.rangeDb ?? 12, Math.max(0, levelDb - compressorCurveDb(levelDb, curve)));
 }
 
+const DB_TO_LN = -Math.LN10 / 20;
+
 /** A streaming, channel-linked de-esser: state carries across blocks. */
 export class DeEsser {
   private readonly s: DeEsserSettings;
@@ -71,17 +73,27 @@ export class DeEsser {
     let ms = this.meanSquare,
       reduction = this.reduction,
       most = this.maxReductionDb;
+    const { aRms, aAttack, aRelease } = this;
+    // deEsserReductionDb inlined (hard knee): nothing below the threshold, so no logarithm there.
+    const thresholdDb = this.s.thresholdDb ?? -30,
+      slope = 1 - 1 / (this.s.ratio ?? 4),
+      range = this.s.rangeDb ?? 12,
+      msThreshold = 10 ** (thresholdDb / 10),
+      toDb = 10 / Math.LN10;
     for (let i = 0; i < n; i++) {
       let peak = 0;
-      for (const h of highs) peak = Math.max(peak, Math.abs(h[i]!));
-      ms = this.aRms * ms + (1 - this.aRms) * peak * peak;
-      const levelDb = ms > 1e-20 ? 10 * Math.log10(ms) : -200;
-      const target = deEsserReductionDb(levelDb, this.s);
-      const a = target > reduction ? this.aAttack : this.aRelease;
+      for (let ch = 0; ch < highs.length; ch++) {
+        const a = Math.abs(highs[ch]![i]!);
+        if (a > peak) peak = a;
+      }
+      ms = aRms * ms + (1 - aRms) * peak * peak;
+      const target =
+        ms > msThreshold ? Math.min(range, slope * (toDb * Math.log(ms) - thresholdDb)) : 0;
+      const a = target > reduction ? aAttack : aRelease;
       reduction = a * reduction + (1 - a) * target;
       if (reduction > most) most = reduction;
       if (reduction < 1e-6) continue; // untouched: the output is the input
-      const cut = 1 - 10 ** (-reduction / 20);
+      const cut = 1 - Math.exp(reduction * DB_TO_LN);
       for (let ch = 0; ch < channels.length; ch++)
         channels[ch]![i] = channels[ch]![i]! - cut * highs[ch]![i]!;
     }

@@ -89,8 +89,9 @@ export function reduceNoise(
       frame[i] = t >= 0 && t < n ? x[t]! * window[i]! : 0;
     }
   };
+  const toDb = 10 / Math.LN10;
   const spectrumDb = (out: Float32Array) => {
-    for (let k = 0; k < bins; k++) out[k] = 10 * Math.log10(re[k]! ** 2 + im[k]! ** 2 + 1e-20);
+    for (let k = 0; k < bins; k++) out[k] = toDb * Math.log(re[k]! ** 2 + im[k]! ** 2 + 1e-20);
   };
 
   // Pass 1: frame energies, to find each section's quietest frames.
@@ -155,6 +156,26 @@ export function reduceNoise(
   const outputs = channels.map(() => new Float64Array(n + size));
   const time = new Float32Array(size);
   const norm = 1.5; // Σ of squared periodic Hann windows at a hop of a quarter frame
+  const E4 = Math.exp(4);
+  const box = new Float64Array(bins),
+    smoothed = new Float64Array(bins);
+  /** Triangular smoothing over ±B bins: a box of B + 1 bins, then another the other way. */
+  const triangle = (x: ArrayLike<number>, out: Float64Array) => {
+    let acc = 0;
+    for (let k = 0; k < bins; k++) {
+      acc += x[k]!;
+      if (k > B) acc -= x[k - B - 1]!;
+      box[k] = acc; // Σ x[k − B … k]
+    }
+    acc = 0;
+    for (let k = bins - 1; k >= 0; k--) {
+      acc += box[k]!;
+      if (k + B + 1 < bins) acc -= box[k + B + 1]!;
+      out[k] = acc; // Σ box[k … k + B] = Σ over ±B with weights B + 1 − |d|
+    }
+  };
+  const edgeWeights = new Float64Array(bins);
+  triangle(new Float64Array(bins).fill(1), edgeWeights);
   const analyse = (f: number) => {
     const slot = f % ring;
     const raw = masks[slot]!,
@@ -177,8 +198,9 @@ export function reduceNoise(
       const sd = (1 - w) * spread[s0 * bins + k]! + w * spread[s1 * bins + k]!;
       // A soft gate 3 dB wide around the threshold; a bin 6 dB above it is surely signal.
       const over = (db[k]! - (mu + kStd * sd)) / 1.5;
-      raw[k] = floor + (1 - floor) / (1 + Math.exp(-over));
-      sure[k] = 1 / (1 + Math.exp(4 - over));
+      const e = Math.exp(-over); // one exponential for both sigmoids
+      raw[k] = floor + (1 - floor) / (1 + e);
+      sure[k] = 1 / (1 + E4 * e);
     }
     const sp = stored[slot]!;
     channels.forEach((x, c) => {
@@ -204,17 +226,12 @@ export function reduceNoise(
       tw += wt;
     }
     const sure = strong[f % ring]!;
+    // Across bins: the triangle is two boxes of B + 1 bins (running sums), divided by the
+    // same smoothing of ones, so that bins near the edges average what they have.
+    triangle(across, smoothed);
     for (let k = 0; k < bins; k++) {
-      let acc = 0,
-        wsum = 0;
-      for (let d = -B; d <= B; d++) {
-        const j = k + d;
-        if (j < 0 || j >= bins) continue;
-        const wt = B + 1 - Math.abs(d);
-        acc += wt * across[j]!;
-        wsum += wt;
-      }
-      mask[k] = Math.max(acc / (wsum * tw), sure[k]!);
+      const v = smoothed[k]! / (edgeWeights[k]! * tw);
+      mask[k] = v > sure[k]! ? v : sure[k]!;
     }
     const start = f * hop; // in the output, offset by three hops
     const sp = stored[f % ring]!;

@@ -252,6 +252,15 @@ function temporalFeatures(
   };
 }
 
+/**
+ * Spaciousness alone (the feature of {@link describeSound}): 1 − the channels' coherence, 0 for mono.
+ * @example spaciousness(backing) // e.g. 0.42
+ */
+export function spaciousness(audio: PlanarAudio): number {
+  const [l, r] = audio.channels;
+  return l && r ? 1 - coherence(l, r, audio.sampleRate) : 0;
+}
+
 /** Energy-weighted short-time coherence of two channels over 200 Hz–8 kHz (1 for identical shapes). */
 function coherence(l: Float32Array, r: Float32Array, sampleRate: number): number {
   const size = 2 ** Math.round(Math.log2(0.046 * sampleRate));

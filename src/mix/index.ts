@@ -7,7 +7,12 @@
  */
 export { ParametricEq, eqResponseDb, equalize, type EqBand } from './eq.js';
 export { Compressor, compressorCurveDb, type CompressorSettings } from './compressor.js';
-export { limitTruePeak, type LimiterReport, type LimiterSettings } from './limiter.js';
+export {
+  TruePeakLimiter,
+  limitTruePeak,
+  type LimiterReport,
+  type LimiterSettings,
+} from './limiter.js';
 export { Expander, expanderAttenuationDb, type ExpanderSettings } from './gate.js';
 export { DeEsser, deEsserReductionDb, type DeEsserSettings } from './deesser.js';
 export { reduceNoise, type NoiseReducerReport, type NoiseReducerSettings } from './denoise.js';
@@ -62,3 +67,21 @@ export {
   type Role,
 } from './project.js';
 export { renderMix, type MixReport, type ObjectReport, type RenderOptions } from './render.js';
+export {
+  TONE_CHAIN,
+  automix,
+  cleanTake,
+  cleaningChain,
+  matchedReverb,
+  type AutomixOptions,
+  type AutomixReport,
+  type AutomixResult,
+  type CleanedTake,
+} from './automix.js';
+export { cancelBleed, type BleedOptions, type BleedReport } from './bleed.js';
+export {
+  estimateOffset,
+  offsetConfidence,
+  type OffsetEstimate,
+  type OffsetOptions,
+} from './offset.js';

@@ -16,11 +16,11 @@
  */
 import { ZhiyinError } from '../errors/index.js';
 import { remix, remixMatrix, resampleAudio, type PlanarAudio } from '../audio/index.js';
-import { measureLoudness } from '../loudness/index.js';
+import { LoudnessMeter, measureLoudness } from '../loudness/index.js';
 import { runChain, type StepReport } from './chain.js';
 import { Compressor } from './compressor.js';
 import { ParametricEq } from './eq.js';
-import { limitTruePeak } from './limiter.js';
+import { TruePeakLimiter } from './limiter.js';
 import type { ListenerProfile, MixOverrides } from './profiles.js';
 import { importanceOf, SPEECH_ROLES, type MixObject, type MixProject } from './project.js';
 import { applySemantic, parseSemantic, type Lexicon } from './semantic.js';
@@ -34,6 +34,8 @@ export interface RenderOptions {
   /** Longest mix allowed, seconds (default 1200): beyond it LIMIT_EXCEEDED. */
   maxSeconds?: number;
   onProgress?: (fraction: number, stage: string) => void;
+  /** Also return the lead and accompaniment buses as mastered (they sum to the mix). */
+  keepBuses?: boolean;
 }
 
 export interface ObjectReport {
@@ -137,7 +139,11 @@ export async function renderMix(
   project: MixProject,
   load: (object: MixObject) => Promise<PlanarAudio> | PlanarAudio,
   options: RenderOptions,
-): Promise<{ audio: PlanarAudio; report: MixReport }> {
+): Promise<{
+  audio: PlanarAudio;
+  report: MixReport;
+  buses?: { lead: PlanarAudio; accompaniment: PlanarAudio };
+}> {
   const { profile, overrides = {}, lexicon } = options;
   const maxSeconds = options.maxSeconds ?? 1200;
   const progress = options.onProgress ?? (() => undefined);
@@ -261,93 +267,179 @@ export async function renderMix(
 
   const targetLufs = overrides.targetLufs ?? profile.targetLufs;
   const ceiling = overrides.truePeakDbtp ?? profile.truePeakDbtp;
-  let result!: {
-    mix: Stereo;
-    comp: number;
-    norm: number;
-    lim: number;
-    iterations: number;
-    measuredLu: number | null;
-  };
-  // Master the sum; if the lead level drifted in mastering, correct the lead gain once.
-  for (let pass = 0; pass < 2; pass++) {
-    result = master(lead.channels, rest.channels, leadGainDb, canBalance);
-    if (result.measuredLu === null || Math.abs(result.measuredLu - targetLu) <= 0.3) break;
-    leadGainDb += targetLu - result.measuredLu;
+  let compressorGains: Float32Array | null | undefined;
+  // Master the sum; if the lead level still drifted in mastering, correct it once more.
+  let result = master(leadGainDb, { correctLead: true, limiterLossDb: 0 });
+  if (result.measuredLu !== null && Math.abs(result.measuredLu - targetLu) > 0.3)
+    result = master(result.leadGainDb + targetLu - result.measuredLu, {
+      correctLead: false,
+      limiterLossDb: result.limiterLossDb,
+    });
+  leadGainDb = result.leadGainDb;
+
+  /** Integrated loudness of `bus · busGain · curve`, metered in blocks (no copy of the bus). */
+  function scaledLoudness(bus: Stereo, busGain: number, curve: Float32Array | null): number {
+    const meter = new LoudnessMeter({ sampleRate, channelCount: 2, truePeak: false });
+    const block = 1 << 16;
+    const scratch: Stereo = [new Float32Array(block), new Float32Array(block)];
+    for (let at = 0; at < n; at += block) {
+      const m = Math.min(block, n - at);
+      for (let ch = 0; ch < 2; ch++) {
+        const from = bus[ch]!,
+          to = scratch[ch]!;
+        if (curve) for (let i = 0; i < m; i++) to[i] = from[at + i]! * busGain * curve[at + i]!;
+        else for (let i = 0; i < m; i++) to[i] = from[at + i]! * busGain;
+      }
+      meter.push(m === block ? scratch : [scratch[0].subarray(0, m), scratch[1].subarray(0, m)]);
+    }
+    return meter.result().integratedLufs;
   }
 
-  function master(l: Stereo, r: Stereo, gDb: number, measureLead: boolean) {
-    const g = 10 ** (gDb / 20);
+  /**
+   * One pass of the master at a lead gain. `correctLead`: after the first limiting, measure
+   * the lead as mastered and set it again (the compressor and the limiter take most from the
+   * loudest moments, often the singer's), so that a second pass is rarely needed.
+   * `limiterLossDb`: how much loudness the limiter took on an earlier pass, to start the
+   * normalisation near its answer.
+   */
+  function master(gDb: number, start: { correctLead: boolean; limiterLossDb: number }) {
+    const l = lead.channels,
+      r = rest.channels;
+    let g = 10 ** (gDb / 20);
     const mix: Stereo = [new Float32Array(n), new Float32Array(n)];
-    for (let c = 0; c < 2; c++) for (let i = 0; i < n; i++) mix[c]![i] = g * l[c]![i]! + r[c]![i]!;
-    if (masterExtras) {
-      let m: PlanarAudio = { sampleRate, channels: mix };
-      if (project.master?.chain?.length) m = runChain(m, project.master.chain).audio;
-      m = semantic(project.master?.descriptors, m, 'master');
-      mix[0] = m.channels[0]!;
-      mix[1] = m.channels[1] ?? m.channels[0]!;
-    }
-    let gains: Float32Array | undefined;
+    let gains: Float32Array | null = null;
     let compDb = 0;
     const c = profile.masterCompressor;
-    if (c) {
-      const lufs = loudness(mix, sampleRate);
-      if (Number.isFinite(lufs)) {
-        gains = new Compressor(
-          {
-            thresholdDb: lufs + c.offsetDb,
-            ratio: c.ratio,
-            detector: 'rms',
-            attackSeconds: c.attackSeconds ?? 0.02,
-            releaseSeconds: c.releaseSeconds ?? 0.25,
-          },
-          sampleRate,
-        ).gainCurve(mix);
-        let min = 1;
-        for (const v of gains) if (v < min) min = v;
-        compDb = -20 * Math.log10(min);
-        for (const ch of mix) for (let i = 0; i < n; i++) ch[i] = ch[i]! * gains[i]!;
+    /** The balanced sum, through the project's master chain and the compressor. */
+    const build = () => {
+      for (let ch = 0; ch < 2; ch++) {
+        const m = mix[ch]!,
+          lc = l[ch]!,
+          rc = r[ch]!;
+        for (let i = 0; i < n; i++) m[i] = g * lc[i]! + rc[i]!;
       }
-    }
-    const before = loudness(mix, sampleRate);
+      if (masterExtras) {
+        let m: PlanarAudio = { sampleRate, channels: mix };
+        if (project.master?.chain?.length) m = runChain(m, project.master.chain).audio;
+        m = semantic(project.master?.descriptors, m, 'master');
+        mix[0] = m.channels[0]!;
+        mix[1] = m.channels[1] ?? m.channels[0]!;
+      }
+      if (!c) return;
+      // The compressor's gain curve is found once: a lead correction afterwards moves the
+      // mix by a fraction of a dB, which would barely move its detector.
+      compressorGains ??= (() => {
+        const lufs = loudness(mix, sampleRate);
+        return Number.isFinite(lufs)
+          ? new Compressor(
+              {
+                thresholdDb: lufs + c.offsetDb,
+                ratio: c.ratio,
+                detector: 'rms',
+                attackSeconds: c.attackSeconds ?? 0.02,
+                releaseSeconds: c.releaseSeconds ?? 0.25,
+              },
+              sampleRate,
+            ).gainCurve(mix)
+          : null;
+      })();
+      gains = compressorGains;
+      if (!gains) return;
+      let min = 1;
+      for (let i = 0; i < n; i++) if (gains[i]! < min) min = gains[i]!;
+      compDb = -20 * Math.log10(min);
+      for (const ch of mix) for (let i = 0; i < n; i++) ch[i] = ch[i]! * gains[i]!;
+    };
+    build();
+    let before = loudness(mix, sampleRate);
     if (!Number.isFinite(before))
       throw new ZhiyinError('EMPTY_INPUT', 'the mix is silent (below −70 LUFS): check the stems.');
-    let normDb = targetLufs - before;
-    let limited!: ReturnType<typeof limitTruePeak>;
+    // Normalise, limit, measure; again until within 0.1 LU. The limiter finds the mix's
+    // inter-sample peaks once and only recomputes its gain curve for each normalisation gain.
+    let limiter = new TruePeakLimiter(mix, sampleRate, { ceilingDbtp: ceiling });
+    const out: Stereo = [new Float32Array(n), new Float32Array(n)];
+    let normDb = targetLufs - before + start.limiterLossDb;
+    let limited!: { gain: Float32Array; maxReductionDb: number };
     let iterations = 0;
-    for (; iterations < 4; iterations++) {
+    let correctLead = start.correctLead && canBalance && !masterExtras;
+    // Secant steps: the limiter takes more as the gain rises, so loudness grows by less than
+    // the gain; the slope of the last two tries predicts the next.
+    let previous: { normDb: number; got: number } | undefined;
+    for (; ; iterations++) {
       const gn = 10 ** (normDb / 20);
-      const scaled = mix.map((ch) => ch.map((v) => v * gn));
-      limited = limitTruePeak({ sampleRate, channels: scaled }, { ceilingDbtp: ceiling });
-      const got = loudness(limited.audio.channels, sampleRate);
-      if (Math.abs(got - targetLufs) <= 0.1) break;
-      normDb += targetLufs - got;
+      limited = limiter.gainCurve(gn);
+      const lg = limited.gain;
+      if (correctLead) {
+        correctLead = false;
+        const total = new Float32Array(n);
+        for (let i = 0; i < n; i++) total[i] = lg[i]! * gn * (gains ? gains[i]! : 1);
+        const drift = scaledLoudness(l, g, total) - scaledLoudness(r, 1, total) - targetLu;
+        if (Number.isFinite(drift) && Math.abs(drift) > 0.2) {
+          gDb -= drift;
+          g = 10 ** (gDb / 20);
+          const loss = normDb - (targetLufs - before);
+          build();
+          before = loudness(mix, sampleRate);
+          limiter = new TruePeakLimiter(mix, sampleRate, { ceilingDbtp: ceiling });
+          normDb = targetLufs - before + loss;
+          continue;
+        }
+      }
+      for (let ch = 0; ch < 2; ch++) {
+        const o = out[ch]!,
+          m = mix[ch]!;
+        for (let i = 0; i < n; i++) o[i] = m[i]! * gn * lg[i]!;
+      }
+      const got = loudness(out, sampleRate);
+      if (Math.abs(got - targetLufs) <= 0.1 || iterations >= 4) break;
+      // (A first guess of 0.8, typical of a mix the limiter works on, saves a try.)
+      const slope = previous
+        ? Math.min(1, Math.max(0.3, (got - previous.got) / (normDb - previous.normDb || 1)))
+        : 0.8;
+      previous = { normDb, got };
+      normDb += (targetLufs - got) / slope;
     }
+    // Every gain the master gave the sum, per sample, to measure (or keep) each bus as mastered.
+    const gn = 10 ** (normDb / 20);
+    const total = new Float32Array(n);
+    for (let i = 0; i < n; i++) total[i] = limited.gain[i]! * gn * (gains ? gains[i]! : 1);
     let measuredLu: number | null = null;
-    if (measureLead) {
-      // The master's gains applied to each bus, to measure the lead after mastering.
-      const gn = 10 ** (normDb / 20);
-      const through = (bus: Stereo, busGain: number) =>
-        bus.map((ch) =>
-          ch.map((v, i) => v * busGain * gn * (gains ? gains[i]! : 1) * limited.gain[i]!),
-        );
-      measuredLu = loudness(through(l, g), sampleRate) - loudness(through(r, 1), sampleRate);
+    let buses: { lead: Stereo; accompaniment: Stereo } | undefined;
+    if (canBalance) {
+      if (options.keepBuses) {
+        const through = (bus: Stereo, busGain: number) =>
+          bus.map((ch) => {
+            const y = new Float32Array(n);
+            for (let i = 0; i < n; i++) y[i] = ch[i]! * busGain * total[i]!;
+            return y;
+          }) as Stereo;
+        buses = { lead: through(l, g), accompaniment: through(r, 1) };
+        measuredLu = loudness(buses.lead, sampleRate) - loudness(buses.accompaniment, sampleRate);
+      } else measuredLu = scaledLoudness(l, g, total) - scaledLoudness(r, 1, total);
     }
     return {
-      mix: limited.audio.channels as Stereo,
+      mix: out,
+      leadGainDb: gDb,
+      limiterLossDb: normDb - (targetLufs - before),
       comp: compDb,
       norm: normDb,
-      lim: limited.report.maxReductionDb,
+      lim: limited.maxReductionDb,
       iterations: iterations + 1,
       measuredLu,
+      ...(buses && { buses }),
     };
   }
 
   const out: PlanarAudio = { sampleRate, channels: result.mix };
   const final = measureLoudness(out);
   progress(1, 'done');
+  const buses = result.buses && {
+    lead: { sampleRate, channels: result.buses.lead },
+    accompaniment: { sampleRate, channels: result.buses.accompaniment },
+  };
   return {
     audio: out,
+    ...(buses && { buses }),
     report: {
       profile: profile.id,
       sampleRate,

@@ -71,7 +71,6 @@ export class FdnReverb {
   private prePos = 0;
   private readonly wet: number;
   private readonly dry: number;
-  private readonly outputs = new Float64Array(N);
 
   constructor(settings: ReverbSettings, sampleRate: number) {
     checkReverb(settings, sampleRate);
@@ -127,64 +126,74 @@ export class FdnReverb {
     const n = mono.length;
     const left = new Float32Array(n),
       right = new Float32Array(n);
-    const { lines, lengths, positions, gains, poles, filterState: z, pre, outputs: o } = this;
+    const { lines, lengths, positions, gains, poles, filterState: z, pre } = this;
     const wet = this.wet;
     let prePos = this.prePos;
+    // The eight lines, their read/write positions and filter states in locals: the loop runs
+    // once per sample, and indirection through arrays of arrays was most of its cost.
+    const [l0, l1, l2, l3, l4, l5, l6, l7] = lines as [
+      Float32Array,
+      Float32Array,
+      Float32Array,
+      Float32Array,
+      Float32Array,
+      Float32Array,
+      Float32Array,
+      Float32Array,
+    ];
+    const [m0, m1, m2, m3, m4, m5, m6, m7] = lengths;
+    let [p0, p1, p2, p3, p4, p5, p6, p7] = positions;
+    let [z0, z1, z2, z3, z4, z5, z6, z7] = z;
+    // One-pole absorption per line: z ← g·(1 − b)·v + b·z.
+    const ga = Array.from(gains, (g, i) => g * (1 - poles[i]!));
+    const [g0, g1, g2, g3, g4, g5, g6, g7] = ga;
+    const [b0, b1, b2, b3, b4, b5, b6, b7] = poles;
+    const k = 0.3535533905932738; // 1/√8
+    const clean = (v: number) => (v < 1e-30 && v > -1e-30 ? 0 : v); // no denormals in long tails
     for (let t = 0; t < n; t++) {
       const input = pre[prePos]!;
       pre[prePos] = mono[t]!;
       if (++prePos === pre.length) prePos = 0;
-      // Read each line's output through its absorption filter.
-      for (let i = 0; i < N; i++) {
-        const v = lines[i]![positions[i]!]!;
-        const b = poles[i]!;
-        z[i] = gains[i]! * (1 - b) * v + b * z[i]!;
-        o[i] = z[i]!;
-      }
+      // Each line's output through its absorption filter.
+      const a0 = (z0 = g0! * l0[p0!]! + b0! * z0!),
+        a1 = (z1 = g1! * l1[p1!]! + b1! * z1!),
+        a2 = (z2 = g2! * l2[p2!]! + b2! * z2!),
+        a3 = (z3 = g3! * l3[p3!]! + b3! * z3!),
+        a4 = (z4 = g4! * l4[p4!]! + b4! * z4!),
+        a5 = (z5 = g5! * l5[p5!]! + b5! * z5!),
+        a6 = (z6 = g6! * l6[p6!]! + b6! * z6!),
+        a7 = (z7 = g7! * l7[p7!]! + b7! * z7!);
       // Stereo taps: two orthogonal sign patterns over the eight lines.
-      const a0 = o[0]!,
-        a1 = o[1]!,
-        a2 = o[2]!,
-        a3 = o[3]!,
-        a4 = o[4]!,
-        a5 = o[5]!,
-        a6 = o[6]!,
-        a7 = o[7]!;
       left[t] = wet * (a0 - a1 + a2 - a3 + a4 - a5 + a6 - a7);
       right[t] = wet * (a0 + a1 - a2 - a3 + a4 + a5 - a6 - a7);
       // Normalised 8×8 Hadamard feedback by the fast Walsh–Hadamard butterfly.
-      const b0 = a0 + a1,
-        b1 = a0 - a1,
-        b2 = a2 + a3,
-        b3 = a2 - a3,
-        b4 = a4 + a5,
-        b5 = a4 - a5,
-        b6 = a6 + a7,
-        b7 = a6 - a7;
-      const c0 = b0 + b2,
-        c1 = b1 + b3,
-        c2 = b0 - b2,
-        c3 = b1 - b3,
-        c4 = b4 + b6,
-        c5 = b5 + b7,
-        c6 = b4 - b6,
-        c7 = b5 - b7;
-      const k = 0.3535533905932738; // 1/√8
-      o[0] = (c0 + c4) * k + input;
-      o[1] = (c1 + c5) * k + input;
-      o[2] = (c2 + c6) * k + input;
-      o[3] = (c3 + c7) * k + input;
-      o[4] = (c0 - c4) * k + input;
-      o[5] = (c1 - c5) * k + input;
-      o[6] = (c2 - c6) * k + input;
-      o[7] = (c3 - c7) * k + input;
-      for (let i = 0; i < N; i++) {
-        const p = positions[i]!;
-        const v = o[i]!;
-        lines[i]![p] = Math.abs(v) < 1e-30 ? 0 : v; // no denormals in long tails
-        positions[i] = p + 1 === lengths[i]! ? 0 : p + 1;
-      }
+      const c0 = a0 + a1 + (a2 + a3),
+        c1 = a0 - a1 + (a2 - a3),
+        c2 = a0 + a1 - (a2 + a3),
+        c3 = a0 - a1 - (a2 - a3),
+        c4 = a4 + a5 + (a6 + a7),
+        c5 = a4 - a5 + (a6 - a7),
+        c6 = a4 + a5 - (a6 + a7),
+        c7 = a4 - a5 - (a6 - a7);
+      l0[p0!] = clean((c0 + c4) * k + input);
+      l1[p1!] = clean((c1 + c5) * k + input);
+      l2[p2!] = clean((c2 + c6) * k + input);
+      l3[p3!] = clean((c3 + c7) * k + input);
+      l4[p4!] = clean((c0 - c4) * k + input);
+      l5[p5!] = clean((c1 - c5) * k + input);
+      l6[p6!] = clean((c2 - c6) * k + input);
+      l7[p7!] = clean((c3 - c7) * k + input);
+      if (++p0! === m0) p0 = 0;
+      if (++p1! === m1) p1 = 0;
+      if (++p2! === m2) p2 = 0;
+      if (++p3! === m3) p3 = 0;
+      if (++p4! === m4) p4 = 0;
+      if (++p5! === m5) p5 = 0;
+      if (++p6! === m6) p6 = 0;
+      if (++p7! === m7) p7 = 0;
     }
+    positions.set([p0!, p1!, p2!, p3!, p4!, p5!, p6!, p7!]);
+    z.set([z0!, z1!, z2!, z3!, z4!, z5!, z6!, z7!]);
     this.prePos = prePos;
     return [left, right];
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RealFft } from '../dsp/index.js';
-import { TruePeakMeter } from '../loudness/index.js';
+import { TruePeakMeter, interSamplePeaks } from '../loudness/index.js';
 import {
   Compressor,
   compressorCurveDb,
@@ -236,5 +236,19 @@ describe('true-peak limiter', () => {
     expect(() => limitTruePeak({ sampleRate: SR, channels: [quiet] }, { ceilingDbtp: 3 })).toThrow(
       /ceiling/,
     );
+  });
+
+  it('finds the same inter-sample peaks above a floor as without one', () => {
+    const x = Float32Array.from({ length: SR }, (_, i) => (i % 4800 < 300 ? 1.2 : 0.2) * rand());
+    const full = interSamplePeaks(x);
+    const floored = interSamplePeaks(x, undefined, 0.8);
+    let above = 0;
+    for (let i = 0; i < x.length; i++) {
+      if (full[i]! > 0.8) {
+        expect(floored[i]).toBe(full[i]);
+        above++;
+      } else expect(floored[i]).toBeLessThanOrEqual(0.8);
+    }
+    expect(above).toBeGreaterThan(100);
   });
 });

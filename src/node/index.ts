@@ -41,3 +41,4 @@ export {
   writeJsonAtomic,
   type MixFileOptions,
 } from './mix.js';
+export { automixFiles, checkOutputIsNotInput, type AutomixFileOptions } from './automix.js';

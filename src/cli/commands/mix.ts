@@ -22,7 +22,7 @@ import { createProgress } from '../progress.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-/** Refuses outputs that are not .wav or would overwrite without -y. */
+/** Refuses outputs that are not .wav, or that would overwrite it or its report without -y. */
 export function checkOutput(output: string | undefined, overwrite?: boolean): string {
   if (!output) throw new ZhiyinError('INVALID_ARGUMENT', 'name the output file with -o OUT.wav.');
   if (extname(output).toLowerCase() !== '.wav')
@@ -30,11 +30,12 @@ export function checkOutput(output: string | undefined, overwrite?: boolean): st
       'INVALID_ARGUMENT',
       `zhiyin writes WAV files only: name the output with .wav (got "${output}").`,
     );
-  if (existsSync(output) && !overwrite)
-    throw new ZhiyinError(
-      'INVALID_ARGUMENT',
-      `${output} exists already: pass --overwrite (-y) to replace it.`,
-    );
+  for (const path of [output, reportPath(output)])
+    if (existsSync(path) && !overwrite)
+      throw new ZhiyinError(
+        'INVALID_ARGUMENT',
+        `${path} exists already: pass --overwrite (-y) to replace it.`,
+      );
   return output;
 }
 
@@ -81,11 +82,6 @@ export function registerMix(program: Command): void {
     .option('--json', 'print the report as JSON')
     .action(async (projectPath: string, opts: MixFlags) => {
       const output = checkOutput(opts.output, opts.overwrite);
-      if (existsSync(reportPath(output)) && !opts.overwrite)
-        throw new ZhiyinError(
-          'INVALID_ARGUMENT',
-          `${reportPath(output)} exists already: pass --overwrite (-y) to replace it.`,
-        );
       const overrides = parseOverrides(opts.set ?? []);
       const project = await readMixProject(projectPath);
       const lexicon = loadLexicon();
