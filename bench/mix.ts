@@ -643,7 +643,7 @@ async function automixPart(seconds: number, rounds: number): Promise<string> {
     m = last!.report.mix;
   return `### Automix: a ${seconds}-second song
 
-Backing: ${inputs.sources.backing}, 44.1 kHz stereo. Take (mono, 44.1 kHz): ${inputs.sources.voice} laid out with 0.9–2.1 s pauses at −20 LUFS, plus the backing's bleed (mono, 26 dB below the voice), all ${TAKE_OFFSET_SECONDS * 1000} ms late, with ${inputs.sources.noise} at 10 dB SNR; both in memory (decoding excluded). Ours: \`automix(take, backing, { profile: ${AUTOMIX_PROFILE} })\`, the offset estimated (GCC-PHAT), the cleaning chain (loudness, high-pass, spectral-gating noise reduction, voice gate, de-esser), tone EQ and compressor, a reverb matched to the backing, and the two-object render with the lead balanced in LU. ffmpeg (one thread) reads the same take and backing from float32 WAV and runs the nearest chain: take → highpass 80 Hz (24 dB/octave) → afftdn (24 dB) → agate → deesser → the same two EQ peaks → acompressor 3:1 → aecho (a few early echoes for a room) → amix with the backing → master high-pass and 3 kHz peak → acompressor 2:1 → loudnorm (I=${profile(AUTOMIX_PROFILE).targetLufs}, TP=${profile(AUTOMIX_PROFILE).truePeakDbtp}, one pass) → aresample to 44.1 kHz → /dev/null. ffmpeg has no alignment and no lead-vocal balance, so it is a speed reference, not an equal in quality; its time includes reading the WAVs and starting the process.
+Backing: ${inputs.sources.backing}, 44.1 kHz stereo. Take (mono, 44.1 kHz): ${inputs.sources.voice} laid out with 0.9–2.1 s pauses at −20 LUFS, plus the backing's bleed (mono, 26 dB below the voice), all ${TAKE_OFFSET_SECONDS * 1000} ms late, with ${inputs.sources.noise} at 10 dB SNR; both in memory (decoding excluded). Ours: \`automix(take, backing, { profile: ${AUTOMIX_PROFILE} })\`, the offset estimated (weighted GCC, src/mix/offset.ts), the bleed estimated and cancelled, the cleaning chain (loudness, high-pass, voice gate, spectral-gating noise reduction), de-esser, tone EQ and compressor, a reverb matched to the backing, and the two-object render with the lead balanced in LU. ffmpeg (one thread) reads the same take and backing from float32 WAV and runs the nearest chain: take → highpass 80 Hz (24 dB/octave) → afftdn (24 dB) → agate → deesser → the same two EQ peaks → acompressor 3:1 → aecho (a few early echoes for a room) → amix with the backing → master high-pass and 3 kHz peak → acompressor 2:1 → loudnorm (I=${profile(AUTOMIX_PROFILE).targetLufs}, TP=${profile(AUTOMIX_PROFILE).truePeakDbtp}, one pass) → aresample to 44.1 kHz → /dev/null. ffmpeg has no alignment and no lead-vocal balance, so it is a speed reference, not an equal in quality; its time includes reading the WAVs and starting the process.
 
 ${table}
 
@@ -690,5 +690,18 @@ export async function benchMix(smoke: boolean, rounds: number): Promise<string> 
   log(`automix, ${seconds} s`);
   const mix = await automixPart(seconds, rounds);
   log('memory');
-  return `${render}\n\n${mix}\n\n${memoryPart(seconds, seconds)}`;
+  return `${render}\n\n${mix}\n\n${memoryPart(seconds, seconds)}\n\n${accuracyPart()}`;
+}
+
+/** The automix evaluation's figures, as `npm run eval -- --only mix` last wrote them. */
+function accuracyPart(): string {
+  const path = 'eval/results/automix.md';
+  if (!existsSync(path))
+    return `### Accuracy
+
+No ${path} yet: run \`npm run eval -- --only mix > ${path}\`.`;
+  const body = readFileSync(path, 'utf8')
+    .replace(/^# Evaluation\s*## Automix \(one-click vocal mix\)\s*/, '')
+    .replace(/^### /gm, '#### ');
+  return `### Accuracy (from ${path}, \`npm run eval -- --only mix\`)\n\n${body.trim()}`;
 }

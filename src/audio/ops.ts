@@ -156,7 +156,12 @@ export function gainTransform(db: number): AudioTransform {
   return {
     process: (chunk) => ({
       sampleRate: chunk.sampleRate,
-      channels: chunk.channels.map((c) => c.map((v) => v * g)),
+      channels: chunk.channels.map((c) => {
+        // A plain loop: TypedArray.map with a callback is several times slower.
+        const y = new Float32Array(c.length);
+        for (let i = 0; i < c.length; i++) y[i] = c[i]! * g;
+        return y;
+      }),
     }),
     flush: () => ({ sampleRate: 0, channels: [] }),
   };

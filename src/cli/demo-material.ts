@@ -4,7 +4,7 @@
  * pentatonic, plucked with the Karplus–Strong algorithm (Karplus & Strong 1983) over a soft
  * drone, with a convolution reverb. Deterministic: the same bytes every run.
  */
-import { PartitionedConvolver, midiToHz } from '../dsp/index.js';
+import { BiquadFilter, PartitionedConvolver, designBiquad, midiToHz } from '../dsp/index.js';
 import type { PlanarAudio } from '../audio/index.js';
 
 /** Jianpu degrees (1 = do … 6 = la; 8 = high do) and lengths in beats. */
@@ -190,4 +190,41 @@ export function renderDemoPerformance(sampleRate = 44_100, tonicMidi = 62, bpm =
     x[i] = 0.25 * env * (v + 0.05 * noise);
   }
   return { sampleRate, channels: [x] };
+}
+
+/**
+ * A phone recording of `solo` played over `backing` from the phone's loudspeaker: the solo, the
+ * backing's bleed (mono, band-limited to a small speaker's 300 Hz–7 kHz, `bleedDb` under the
+ * solo), room noise at `snrDb`, all `delaySeconds` late, as a phone's round trip makes it.
+ * Mono, at the backing's rate, deterministic.
+ */
+export function renderDemoTake(
+  solo: PlanarAudio,
+  backing: PlanarAudio,
+  { delaySeconds = 0.04, bleedDb = -26, snrDb = 30 } = {},
+): PlanarAudio {
+  const { sampleRate } = backing;
+  const voice = solo.channels[0]!;
+  const n = Math.max(voice.length, backing.channels[0]!.length);
+  const bleed = new Float32Array(n);
+  for (const c of backing.channels)
+    for (let i = 0; i < c.length; i++) bleed[i]! += c[i]! / backing.channels.length;
+  for (const design of [
+    { type: 'highpass' as const, frequencyHz: 300, sampleRate },
+    { type: 'lowpass' as const, frequencyHz: 7000, sampleRate },
+  ])
+    new BiquadFilter(designBiquad(design)).process(bleed, bleed);
+  const rms = (x: Float32Array) => Math.sqrt(x.reduce((a, v) => a + v * v, 0) / x.length || 1e-20);
+  const voiceRms = rms(voice);
+  const bleedGain = (voiceRms / rms(bleed)) * 10 ** (bleedDb / 20);
+  const noiseLevel = voiceRms * 10 ** (-snrDb / 20) * Math.sqrt(3);
+  const rnd = random(2019);
+  const d = Math.round(delaySeconds * sampleRate);
+  const take = new Float32Array(n + d);
+  for (let i = 0; i < take.length; i++) {
+    const j = i - d;
+    const v = j >= 0 && j < n ? (voice[j] ?? 0) + bleedGain * bleed[j]! : 0;
+    take[i] = v + noiseLevel * (rnd() * 2 - 1);
+  }
+  return { sampleRate, channels: [take] };
 }

@@ -5,7 +5,7 @@
  * cuts at the end of the song). `runChain` reports what each step measured.
  */
 import { ZhiyinError } from '../errors/index.js';
-import type { PlanarAudio } from '../audio/index.js';
+import { applyGain, type PlanarAudio } from '../audio/index.js';
 import { measureLoudness } from '../loudness/index.js';
 import { Compressor, type CompressorSettings } from './compressor.js';
 import { DeEsser, type DeEsserSettings } from './deesser.js';
@@ -79,12 +79,8 @@ export function gainToLoudness(
   const measured = measureLoudness(audio).integratedLufs;
   if (!Number.isFinite(measured)) return { audio, gainDb: 0, measuredLufs: measured };
   const gainDb = targetLufs - measured;
-  const g = 10 ** (gainDb / 20);
   return {
-    audio: {
-      sampleRate: audio.sampleRate,
-      channels: audio.channels.map((c) => c.map((v) => v * g)),
-    },
+    audio: applyGain(audio, gainDb),
     gainDb,
     measuredLufs: measured,
   };
@@ -105,8 +101,7 @@ export function runStep(
     case 'gain': {
       if (!(Math.abs(step.db) <= 60))
         throw new ZhiyinError('INVALID_ARGUMENT', `gain must be −60 to 60 dB, got ${step.db}.`);
-      const g = 10 ** (step.db / 20);
-      return done(audio.channels.map((c) => c.map((v) => v * g)));
+      return done(applyGain(audio, step.db).channels);
     }
     case 'loudness': {
       const r = gainToLoudness(audio, step.targetLufs);

@@ -12,7 +12,7 @@
  * width factor its reciprocal, compression upward expansion).
  */
 import { ZhiyinError } from '../errors/index.js';
-import type { PlanarAudio } from '../audio/index.js';
+import { applyGain, type PlanarAudio } from '../audio/index.js';
 import { measureLoudness } from '../loudness/index.js';
 import { Compressor } from './compressor.js';
 import { dereverberate } from './dereverb.js';
@@ -357,8 +357,7 @@ export function applySemantic(
   let loudnessMatchDb = 0;
   if (Number.isFinite(before) && Number.isFinite(after)) {
     loudnessMatchDb = before - after;
-    const g = 10 ** (loudnessMatchDb / 20);
-    y = { sampleRate: y.sampleRate, channels: y.channels.map((c) => c.map((v) => v * g)) };
+    y = applyGain(y, loudnessMatchDb);
   }
   return { audio: y, report: { requests, actions, loudnessMatchDb } };
 }

@@ -44,7 +44,7 @@ function offsetRow(o: AutomixReport['offset']): string {
 }
 
 /** The report for people: a short table. */
-function summary(output: string, r: AutomixReport): string {
+export function automixSummary(output: string, r: AutomixReport): string {
   const m = r.mix.master;
   const lead = r.mix.leadVocal;
   const channels = (n: number) => (n === 1 ? 'mono' : n === 2 ? 'stereo' : `${n} channels`);
@@ -136,6 +136,6 @@ export function registerAutomix(program: Command): void {
       });
       bar.done();
       for (const w of report.warnings.slice(0, 8)) process.stderr.write(`zhiyin: warning: ${w}\n`);
-      process.stdout.write(`${opts.json ? toJson(report) : summary(output, report)}\n`);
+      process.stdout.write(`${opts.json ? toJson(report) : automixSummary(output, report)}\n`);
     });
 }

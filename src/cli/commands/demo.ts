@@ -17,6 +17,7 @@ import {
 import { containerName } from '../../audio/index.js';
 import {
   analyzeFile,
+  automixFiles,
   convertAudioFile,
   loadAtlas,
   measureLoudnessFile,
@@ -26,7 +27,8 @@ import {
   writeWavFile,
 } from '../../node/index.js';
 import { adaptMelody } from '../../arrange/index.js';
-import { renderDemoMelody, renderDemoPerformance } from '../demo-material.js';
+import { renderDemoMelody, renderDemoPerformance, renderDemoTake } from '../demo-material.js';
+import { automixSummary } from './automix.js';
 import { writeAdaptation } from './adapt.js';
 import { clock, num, table } from '../format.js';
 
@@ -34,7 +36,7 @@ export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description(
-      'generate demo recordings and run info, loudness, convert and analyze (performance analysis) on them, then adapt a Western melody to the erhu and the guzheng',
+      'generate demo recordings and run info, loudness, convert and analyze (performance analysis) on them, adapt a Western melody to the erhu and the guzheng, and mix a phone take of an erhu over a backing with automix',
     )
     .option('-o, --out <dir>', 'folder for the demo files', 'demo-output')
     .action(async (opts: { out: string }) => {
@@ -125,6 +127,7 @@ export function registerDemo(program: Command): void {
         ),
       );
       await adaptDemo(opts.out, say);
+      await automixDemo(opts.out, say);
       say(
         `\nDone. Try the same on your own files: npx zhiyin --help (after npm run build), or node dist/src/cli/main.js --help`,
       );
@@ -151,6 +154,31 @@ async function adaptDemo(out: string, say: (text: string) => void): Promise<void
   say(`\n7. zhiyin adapt ${tune} --to guzheng --pentatonic`);
   for (const line of guzheng.advice.slice(0, 4)) say(`   ${line.en}\n   ${line.zh}`);
   if (guzheng.advice.length > 4) say(`   … (${guzheng.advice.length - 4} more lines)`);
+}
+
+/**
+ * Step 8: the erhu phrase as if recorded on a phone over the plucked accompaniment playing from
+ * the phone's own loudspeaker (late by the phone's round trip, with the backing's bleed and
+ * room noise), mixed in one go for the zh-pop-mobile profile.
+ */
+async function automixDemo(out: string, say: (text: string) => void): Promise<void> {
+  const backing = renderDemoMelody(44_100, 62, 56);
+  const takeAudio = renderDemoTake(renderDemoPerformance(44_100), backing, {
+    delaySeconds: 0.04,
+    bleedDb: -26,
+    snrDb: 30,
+  });
+  const [backingFile, take, mix] = ['backing-plucked.wav', 'take-erhu-phone.wav', 'mix.wav'].map(
+    (f) => join(out, f),
+  ) as [string, string, string];
+  await writeWavFile(backingFile, backing, { format: 'pcm24' });
+  await writeWavFile(take, takeAudio, { format: 'pcm24' });
+  say(
+    `\n8. An erhu take recorded on a phone over the plucked backing from its loudspeaker (40 ms late, the backing heard 26 dB under the erhu, room noise 30 dB down) → ${take}`,
+  );
+  say(`   zhiyin automix --vocal ${take} --backing ${backingFile} -p zh-pop-mobile -o ${mix} -y`);
+  const report = await automixFiles(take, backingFile, mix, { profile: 'zh-pop-mobile' });
+  say(indent(automixSummary(mix, report)));
 }
 
 function eventDetail(e: ExpressiveEvent): string {
