@@ -237,6 +237,7 @@ describe('zhiyin automix', () => {
     run([...ok, '-o', 'kept.wav'], /kept\.wav exists already/);
     run([...ok, '--offset-ms', '5000', ...out], /--offset-ms must be from -1000 to 1000/);
     run([...ok, '--offset-ms', 'late', ...out], /--offset-ms must be a number/);
+    run([...ok, '--max-offset-ms', '9000', ...out], /--max-offset-ms must be from 10 to 5000/);
     run(
       [...ok, '--max-minutes', '0.05', ...out],
       /take\.wav is 0\.13 min long; automix takes at most 0\.05 min \(raise it with --max-minutes\)/,

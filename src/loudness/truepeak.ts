@@ -161,8 +161,8 @@ function scan(
 
 /**
  * Per sample, the largest magnitude of the reconstructed signal from that sample up to the next
- * (the sample and the oversampled points after it), the signal taken as silent outside: what a
- * true-peak limiter must keep under its ceiling. With `floor`, stretches that cannot exceed it
+ * (the sample and the oversampled points after it; for the first sample also those before it),
+ * the signal taken as silent outside: what a true-peak limiter must keep under its ceiling. With `floor`, stretches that cannot exceed it
  * (by the same bound as the meter's skip test) report the sample magnitude instead: exact
  * above `floor`, which is all a limiter asks, and far faster on quiet material.
  */
@@ -181,7 +181,8 @@ export function interSamplePeaks(
     for (let i = 0; i < padded.length; i++) magnitude[i] = Math.abs(padded[i]!);
   }
   // A cheaper bound first: taps in groups of four, each group's largest weight times the
-  // group's sum of magnitudes (from prefix sums), slightly widened against rounding.
+  // group's sum of magnitudes (from prefix sums; the floor sits a decibel under what callers
+  // need, far more than the prefix sums' rounding).
   const groups = Math.ceil(taps / 4);
   const groupBound = new Float64Array(groups);
   for (let k = 0; k < taps; k++)
@@ -248,6 +249,17 @@ export function interSamplePeaks(
           if (a > best) best = a;
         }
       out[j] = best;
+    }
+  }
+  // The stretch before the first sample (the signal silent before it) belongs to sample 0:
+  // the meter reads it too, and a signal that starts at full level can peak there.
+  if (x.length) {
+    const before = new Float32Array(taps);
+    before.set(x.subarray(0, taps - design.halfWidth), design.halfWidth);
+    for (let p = 0; p < factor - 1; p++) {
+      let acc = 0;
+      for (let k = 0; k < taps; k++) acc += before[k]! * table[p * taps + k]!;
+      if (Math.abs(acc) > out[0]!) out[0] = Math.abs(acc);
     }
   }
   return out;

@@ -273,10 +273,9 @@ export async function automix(
     appliedSeconds = estimate.seconds;
     source = 'estimated from the backing heard in the take';
   } else {
-    source =
-      estimate.analysedSeconds < 6
-        ? 'none: the take is too short to find an offset in; give --offset-ms if it is late'
-        : 'none: no backing heard in the take (headphones?); give --offset-ms if it is late';
+    source = estimate.tooShort
+      ? 'none: the take is too short to find an offset in; give --offset-ms if it is late'
+      : 'none: no backing heard in the take (headphones?); give --offset-ms if it is late';
     warnings.push(
       `no reliable offset found (confidence ${estimate.confidence.toFixed(2)}): the take is used as recorded.`,
     );

@@ -71,5 +71,8 @@ describe('spectral-gating noise reducer', () => {
     expect(() => reduceNoise({ sampleRate: SR, channels: [x] }, { reductionDb: 0 })).toThrow(
       /reduction/,
     );
+    expect(() =>
+      reduceNoise({ sampleRate: SR, channels: [x] }, { frequencySmoothBins: 2.5 }),
+    ).toThrow(/smoothing/);
   });
 });

@@ -145,6 +145,11 @@ export function reduceNoise(
   const floor = 10 ** (-reductionDb / 20);
   const T = settings.timeSmoothFrames ?? 2,
     B = settings.frequencySmoothBins ?? 4;
+  if (!(Number.isInteger(T) && T >= 0 && T <= 16 && Number.isInteger(B) && B >= 0 && B <= 64))
+    throw new ZhiyinError(
+      'INVALID_ARGUMENT',
+      'noise reducer: the mask smoothing must be 0–16 whole frames and 0–64 whole bins.',
+    );
   const ring = 2 * T + 1;
   const masks = Array.from({ length: ring }, () => new Float32Array(bins));
   const strong = Array.from({ length: ring }, () => new Float32Array(bins));
@@ -157,21 +162,24 @@ export function reduceNoise(
   const time = new Float32Array(size);
   const norm = 1.5; // Σ of squared periodic Hann windows at a hop of a quarter frame
   const E4 = Math.exp(4);
-  const box = new Float64Array(bins),
+  const box = new Float64Array(bins + B),
     smoothed = new Float64Array(bins);
-  /** Triangular smoothing over ±B bins: a box of B + 1 bins, then another the other way. */
+  /**
+   * Triangular smoothing over ±B bins: a box of B + 1 bins, then another the other way (the
+   * first runs B bins past the top, where x is 0, so the top bins get the whole triangle).
+   */
   const triangle = (x: ArrayLike<number>, out: Float64Array) => {
     let acc = 0;
-    for (let k = 0; k < bins; k++) {
-      acc += x[k]!;
+    for (let k = 0; k < bins + B; k++) {
+      if (k < bins) acc += x[k]!;
       if (k > B) acc -= x[k - B - 1]!;
       box[k] = acc; // Σ x[k − B … k]
     }
     acc = 0;
-    for (let k = bins - 1; k >= 0; k--) {
+    for (let k = bins + B - 1; k >= 0; k--) {
       acc += box[k]!;
-      if (k + B + 1 < bins) acc -= box[k + B + 1]!;
-      out[k] = acc; // Σ box[k … k + B] = Σ over ±B with weights B + 1 − |d|
+      if (k + B + 1 < bins + B) acc -= box[k + B + 1]!;
+      if (k < bins) out[k] = acc; // Σ box[k … k + B] = Σ over ±B with weights B + 1 − |d|
     }
   };
   const edgeWeights = new Float64Array(bins);

@@ -120,6 +120,18 @@ describe('renderMix', () => {
       renderMix(p, loader(stems(3)), { profile: findProfile(profiles, 'earbuds'), maxSeconds: 2 }),
     ).rejects.toThrow(/would make the mix 3.0 s long; the limit is 2.0 s/);
   });
+
+  it('mixes a project whose lead stem is silent, with a warning instead of a balance', async () => {
+    const files = stems(3);
+    files.set('vocal.wav', { sampleRate: SR, channels: [new Float32Array(3 * SR)] });
+    const profile = findProfile(profiles, 'earbuds');
+    const { audio, report } = await renderMix(project(), loader(files), { profile });
+    expect(report.leadVocal.measuredLu).toBeNull();
+    expect(report.warnings.join(' ')).toMatch(/silent or missing: no lead-vocal balance/);
+    const m = measureLoudness(audio);
+    expect(Math.abs(m.integratedLufs - profile.targetLufs)).toBeLessThan(0.5);
+    expect(m.truePeakDbtp).toBeLessThanOrEqual(profile.truePeakDbtp + 0.05);
+  });
 });
 
 describe('checkProject and parseOverrides', () => {

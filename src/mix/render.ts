@@ -276,10 +276,11 @@ export async function renderMix(
   // Balance the lead against the accompaniment.
   const targetLu = profile.leadVocalLu + (overrides.leadVocalLu ?? 0);
   let leadGainDb = 0;
-  const canBalance = lead.used && rest.used;
   const leadLufs = lead.used ? loudness(lead.channels, sampleRate) : -Infinity;
   const restLufs = rest.used ? loudness(rest.channels, sampleRate) : -Infinity;
-  if (canBalance && Number.isFinite(leadLufs) && Number.isFinite(restLufs)) {
+  // Only two buses that both sound can be balanced (a silent lead has no level to set).
+  const canBalance = Number.isFinite(leadLufs) && Number.isFinite(restLufs);
+  if (canBalance) {
     leadGainDb = targetLu - (leadLufs - restLufs);
   } else if (lead.used || rest.used) {
     warnings.push(
@@ -292,9 +293,14 @@ export async function renderMix(
   const targetLufs = overrides.targetLufs ?? profile.targetLufs;
   const ceiling = overrides.truePeakDbtp ?? profile.truePeakDbtp;
   let compressorGains: Float32Array | null | undefined;
+  let compressorAt: number | undefined;
   // Master the sum; if the lead level still drifted in mastering, correct it once more.
   let result = master(leadGainDb, { correctLead: true, limiterLossDb: 0 });
-  if (result.measuredLu !== null && Math.abs(result.measuredLu - targetLu) > 0.3)
+  if (
+    result.measuredLu !== null &&
+    Number.isFinite(result.measuredLu) &&
+    Math.abs(result.measuredLu - targetLu) > 0.3
+  )
     result = master(result.leadGainDb + targetLu - result.measuredLu, {
       correctLead: false,
       limiterLossDb: result.limiterLossDb,
@@ -350,8 +356,11 @@ export async function renderMix(
         mix[1] = m.channels[1] ?? m.channels[0]!;
       }
       if (!c) return;
-      // The compressor's gain curve is found once: a lead correction afterwards moves the
-      // mix by a fraction of a dB, which would barely move its detector.
+      // The compressor's gain curve is found once and kept while the lead moves by less than
+      // 1 dB (its correction, usually a fraction of a dB, would barely move the detector).
+      if (compressorAt !== undefined && Math.abs(gDb - compressorAt) > 1)
+        compressorGains = undefined;
+      if (compressorGains === undefined) compressorAt = gDb;
       compressorGains ??= (() => {
         const lufs = loudness(mix, sampleRate);
         return Number.isFinite(lufs)

@@ -209,6 +209,11 @@ describe('true-peak limiter', () => {
         ),
       ],
     ],
+    [
+      // Silent before it, so its first stretch (before sample 0) peaks above its samples.
+      'a cosine at 0.45 of the rate starting at full level, +1 dBTP',
+      [Float32Array.from({ length: SR / 10 }, (_, i) => Math.cos(0.9 * Math.PI * i))],
+    ],
   ];
   for (const [name, channels] of signals)
     it(`${name}: the output never exceeds the ceiling`, () => {

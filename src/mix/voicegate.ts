@@ -55,8 +55,9 @@ export function gateByVoice(
   const n = channels[0]?.length ?? 0;
   const mono = new Float32Array(n);
   for (const c of channels) for (let i = 0; i < n; i++) mono[i]! += c[i]! / channels.length;
-  // Pitch is found at 14–28 kHz: enough for voices up to fmaxHz, a third of the work at 44.1 kHz.
-  const factor = analysisFactor(sampleRate, 14_000);
+  // Pitch is found at a lower rate where the input allows (14–28 kHz, and at least 2.5 times
+  // fmaxHz): a third of the work at 44.1 kHz.
+  const factor = analysisFactor(sampleRate, Math.max(14_000, 2.5 * (settings.fmaxHz ?? 1000)));
   const track = yin(decimate(mono, factor, sampleRate), {
     sampleRate: sampleRate / factor,
     fminHz: settings.fminHz ?? 70,

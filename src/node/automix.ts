@@ -31,6 +31,8 @@ export interface AutomixFileOptions {
   dereverb?: boolean;
   /** Use this offset instead of estimating it, seconds (take late: positive). */
   offsetSeconds?: number;
+  /** Largest offset searched either way, seconds (default 0.5, at most 5). */
+  maxOffsetSeconds?: number;
   /** Longest take or backing accepted, seconds (default 1200). */
   maxSeconds?: number;
   /** Called with the fraction done (0–1) across reading, mixing and writing. */
@@ -155,6 +157,9 @@ export async function automixFiles(
     ...(lexicon && { lexicon, vocalDescriptors: words }),
     ...(options.dereverb && { dereverb: true }),
     ...(options.offsetSeconds !== undefined && { offsetSeconds: options.offsetSeconds }),
+    ...(options.maxOffsetSeconds !== undefined && {
+      offsetSearch: { maxLagSeconds: options.maxOffsetSeconds },
+    }),
     maxSeconds,
     onProgress: (f, stage) => progress(0.15 + 0.8 * f, stage),
   });

@@ -25,6 +25,7 @@ interface AutomixFlags {
   vocalWords?: string;
   人声?: string;
   offsetMs?: number;
+  maxOffsetMs?: number;
   dereverb?: boolean;
   maxMinutes: number;
   overwrite?: boolean;
@@ -107,6 +108,11 @@ export function registerAutomix(program: Command): void {
       'how late the take is, ms (negative: early); default: found from the backing heard in the take',
       numberOption('--offset-ms', -1000, 1000),
     )
+    .option(
+      '--max-offset-ms <n>',
+      'largest offset searched either way, ms (default 500)',
+      numberOption('--max-offset-ms', 10, 5000),
+    )
     .option('--dereverb', "suppress the take's own room")
     .option(
       '--max-minutes <n>',
@@ -131,6 +137,7 @@ export function registerAutomix(program: Command): void {
         vocalWords: [opts.vocalWords, opts.人声].filter((w): w is string => Boolean(w)),
         ...(opts.dereverb && { dereverb: true }),
         ...(opts.offsetMs !== undefined && { offsetSeconds: opts.offsetMs / 1000 }),
+        ...(opts.maxOffsetMs !== undefined && { maxOffsetSeconds: opts.maxOffsetMs / 1000 }),
         maxSeconds: opts.maxMinutes * 60,
         onProgress: (f) => bar.update(f),
       });
