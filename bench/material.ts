@@ -9,7 +9,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { encodeWav } from '../src/audio/index.js';
-import { renderDemoMelody } from '../src/cli/demo-material.js';
+import { renderDemoMelody } from '../src/node/index.js';
 
 export interface Material {
   /** Where the music comes from, for the report. */

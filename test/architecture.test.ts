@@ -9,6 +9,19 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from './shared-data.js';
 
+const CAPABILITIES_AND_BELOW = [
+  'errors',
+  'dsp',
+  'audio',
+  'loudness',
+  'theory',
+  'notation',
+  'analysis',
+  'atlas',
+  'arrange',
+  'mix',
+];
+
 /** Each module and the modules it may import (downward only). Keep in step with docs/architecture.md. */
 export const LAYERS: Record<string, string[]> = {
   errors: [],
@@ -21,31 +34,9 @@ export const LAYERS: Record<string, string[]> = {
   analysis: ['errors', 'dsp', 'audio', 'theory', 'notation'],
   arrange: ['errors', 'dsp', 'audio', 'theory', 'notation', 'atlas'],
   mix: ['errors', 'dsp', 'audio', 'loudness', 'theory', 'notation', 'analysis'],
-  node: [
-    'errors',
-    'dsp',
-    'audio',
-    'loudness',
-    'theory',
-    'notation',
-    'analysis',
-    'atlas',
-    'arrange',
-    'mix',
-  ],
-  cli: [
-    'errors',
-    'dsp',
-    'audio',
-    'loudness',
-    'theory',
-    'notation',
-    'analysis',
-    'atlas',
-    'arrange',
-    'mix',
-    'node',
-  ],
+  node: [...CAPABILITIES_AND_BELOW],
+  server: [...CAPABILITIES_AND_BELOW, 'node'],
+  cli: [...CAPABILITIES_AND_BELOW, 'node', 'server'],
 };
 const PORTABLE = [
   'errors',

@@ -17,6 +17,7 @@ import { registerInfo } from './commands/info.js';
 import { registerJianpu } from './commands/jianpu.js';
 import { registerLoudness } from './commands/loudness.js';
 import { registerMode } from './commands/mode.js';
+import { registerServe } from './commands/serve.js';
 import { registerDescribe, registerMix } from './commands/mix.js';
 import { registerTranscribe } from './commands/transcribe.js';
 
@@ -66,6 +67,7 @@ export function buildProgram(): Command {
   registerAutomix(program);
   registerDescribe(program);
   registerDemo(program);
+  registerServe(program);
   // Usage errors: one line, with where to look for help.
   const oneLine = (help: string) => ({
     outputError: (text: string, write: (s: string) => void) =>

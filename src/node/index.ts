@@ -34,6 +34,7 @@ export {
 export { loadAtlas, packageRoot, readAtlasFiles } from './atlas.js';
 export { loadLexicon, loadProfiles, readMixData } from './mixdata.js';
 export {
+  mixProject,
   mixProjectFile,
   readMixProject,
   reportPath,
@@ -42,3 +43,4 @@ export {
   type MixFileOptions,
 } from './mix.js';
 export { automixFiles, checkOutputIsNotInput, type AutomixFileOptions } from './automix.js';
+export { renderDemoMelody, renderDemoPerformance, renderDemoTake } from './demo-material.js';

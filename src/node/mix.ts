@@ -11,6 +11,7 @@ import {
   checkProject,
   findProfile,
   renderMix,
+  type MixObject,
   type MixOverrides,
   type MixProject,
   type MixReport,
@@ -96,12 +97,26 @@ export async function mixProjectFile(
     }),
   };
   const folder = dirname(projectPath);
+  return mixProject(project, (o) => resolveInside(folder, o.file), outputPath, options);
+}
+
+/**
+ * Renders a checked project whose objects' files `locate` finds (a server maps upload ids to
+ * its blob store this way), and writes the mix and its report atomically.
+ * @example await mixProject(project, (o) => blobPath(o.file), 'out.wav', { profile: 'car' });
+ */
+export async function mixProject(
+  project: MixProject,
+  locate: (object: MixObject) => string | Promise<string>,
+  outputPath: string,
+  options: Omit<MixFileOptions, 'extraDescriptors'> = {},
+): Promise<MixReport> {
   const profile = findProfile(loadProfiles(), options.profile);
   const maxSeconds = options.maxSeconds ?? 1200;
   const paths = new Map<string, string>();
   for (const o of project.objects) {
     if (o.mute) continue;
-    const path = await resolveInside(folder, o.file);
+    const path = await locate(o);
     const head = await probeAudioFile(path);
     const seconds = head.frames !== undefined ? head.frames / head.sampleRate : undefined;
     if (seconds !== undefined && (o.offsetSeconds ?? 0) + seconds > maxSeconds)

@@ -7,23 +7,12 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import {
+  adaptationBytes,
   adaptMelody,
-  ornamentBends,
-  previewVoiceFor,
-  renderPreview,
   type Adaptation,
+  type AdaptationFormat,
 } from '../../arrange/index.js';
-import { encodeWav } from '../../audio/index.js';
 import { ZhiyinError } from '../../errors/index.js';
-import {
-  jianpuSvg,
-  jianpuText,
-  scoreToMelody,
-  scoreToMidi,
-  toNumber,
-  writeMusicXml,
-  writeMxl,
-} from '../../notation/index.js';
 import { fileError, loadAtlas, readMelodyFile } from '../../node/index.js';
 import { toJson } from '../format.js';
 import { numberOption } from '../options.js';
@@ -40,8 +29,17 @@ interface AdaptFlags {
   lang: string;
 }
 
-const FORMATS = ['.musicxml', '.xml', '.mxl', '.mid', '.midi', '.svg', '.txt', '.wav'];
-const PC = ['C', 'C♯', 'D', 'E♭', 'E', 'F', 'F♯', 'G', 'A♭', 'A', 'B♭', 'B'];
+const BY_EXTENSION: Record<string, AdaptationFormat> = {
+  '.musicxml': 'musicxml',
+  '.xml': 'musicxml',
+  '.mxl': 'mxl',
+  '.mid': 'midi',
+  '.midi': 'midi',
+  '.svg': 'jianpu-svg',
+  '.txt': 'jianpu-text',
+  '.wav': 'wav',
+};
+const FORMATS = Object.keys(BY_EXTENSION);
 
 export function registerAdapt(program: Command): void {
   program
@@ -146,43 +144,15 @@ export function registerAdapt(program: Command): void {
 
 /** Writes an adaptation in the format its file name asks for (see FORMATS). */
 export async function writeAdaptation(a: Adaptation, out: string, tempo: number): Promise<void> {
-  // 1 of the jianpu: the new gong, in written pitch.
-  const writtenGong = (((a.fit.gongPc - a.instrument.transposition) % 12) + 12) % 12;
   const ext = out.slice(out.lastIndexOf('.')).toLowerCase();
-  let data: Uint8Array | string;
-  if (ext === '.musicxml' || ext === '.xml') data = writeMusicXml(a.score);
-  else if (ext === '.mxl') data = writeMxl(writeMusicXml(a.score));
-  else if (ext === '.mid' || ext === '.midi')
-    data = scoreToMidi({ ...a.score, tempo }, { bends: ornamentBends(a.score, tempo) });
-  else if (ext === '.svg' || ext === '.txt') {
-    const meter = `${a.score.meter.beats}/${a.score.meter.beatType}`;
-    const melody = scoreToMelody({ ...a.score, transpose: 0 });
-    const options = {
-      tonicPc: writtenGong,
-      tonicName: PC[writtenGong]!,
-      meter,
-      ...(a.score.pickup ? { pickup: toNumber(a.score.pickup) } : {}),
-    };
-    data =
-      ext === '.svg'
-        ? jianpuSvg(melody, {
-            ...options,
-            title: `${a.score.title || 'Melody'} — ${a.instrument.names.zh} ${a.instrument.names.en}`,
-          }).svg
-        : `${jianpuText(melody, options).text}\n`;
-  } else if (ext === '.wav') {
-    const samples = renderPreview(a.score, {
-      voice: previewVoiceFor(a.instrument.family.orchestral),
-      tempo,
-    });
-    data = encodeWav({ sampleRate: 44_100, channels: [samples] }, { format: 'pcm16' });
-  } else
+  const format = BY_EXTENSION[ext];
+  if (!format)
     throw new ZhiyinError(
       'INVALID_ARGUMENT',
       `cannot tell what to write for ${out}: use one of ${FORMATS.join(' ')}.`,
     );
   try {
-    await writeFile(out, data);
+    await writeFile(out, adaptationBytes(a, format, tempo));
   } catch (e) {
     throw fileError(e, out);
   }

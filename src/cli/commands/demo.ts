@@ -27,7 +27,7 @@ import {
   writeWavFile,
 } from '../../node/index.js';
 import { adaptMelody } from '../../arrange/index.js';
-import { renderDemoMelody, renderDemoPerformance, renderDemoTake } from '../demo-material.js';
+import { renderDemoMelody, renderDemoPerformance, renderDemoTake } from '../../node/index.js';
 import { automixSummary } from './automix.js';
 import { writeAdaptation } from './adapt.js';
 import { clock, num, table } from '../format.js';

@@ -1,0 +1,573 @@
+/**
+ * The HTTP API (`/api/v1/...`) on Fastify: the routes, their JSON schemas (which validate the
+ * requests and generate the OpenAPI document at /api/docs), the API token, rate limits, and the
+ * one error shape `{ error: { code, message } }`. Quick work (atlas, mode, adaptation, the mix
+ * profiles and words) is answered at once; long work (analysis, transcription, loudness,
+ * conversion, mix, automix) becomes a job (queue.ts) whose progress streams as Server-Sent
+ * Events. The web studio, when built, is served from the same origin.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createReadStream, existsSync } from 'node:fs';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import fastifyStatic from '@fastify/static';
+import {
+  ADAPTATION_MEDIA_TYPES,
+  adaptationBytes,
+  adaptMelody,
+  type AdaptationFormat,
+  type AdaptOptions,
+} from '../arrange/index.js';
+import type { Instrument } from '../atlas/index.js';
+import { ZhiyinError } from '../errors/index.js';
+import { readScore, scoreToMelody, type Score } from '../notation/index.js';
+import { detectMode, type ModeSystem } from '../theory/index.js';
+import { loadAtlas, loadLexicon, loadProfiles } from '../node/index.js';
+import { ApiError, errorBody } from './errors.js';
+import { JOB_KINDS, uploadsOf, type JobKind } from './jobs.js';
+import { JobQueue } from './queue.js';
+import { Store, type JobRow } from './store.js';
+import { blobPath, receiveUpload, type UploadLimits } from './uploads.js';
+import * as S from './schemas.js';
+
+export interface ServerOptions {
+  /** Folder for the database, uploads and job results (created if missing). */
+  dataDir: string;
+  /** API token; required when the server listens beyond loopback. */
+  token?: string;
+  /** Folder of the built web studio (served at /), if any. */
+  webDir?: string;
+  upload?: Partial<UploadLimits>;
+  /** Requests per client per minute (default 6000; uploads and jobs: a tenth of it). */
+  rateLimitPerMinute?: number;
+  queue?: {
+    concurrency?: number;
+    maxActive?: number;
+    maxAttempts?: number;
+    jobTimeoutSeconds?: number;
+    workerMemoryMb?: number;
+  };
+  /** Log requests (default false). */
+  logger?: boolean;
+}
+
+export interface ZhiyinServer {
+  app: FastifyInstance;
+  store: Store;
+  queue: JobQueue;
+  /** Jobs found running at start and queued again or failed. */
+  recovered: { requeued: string[]; failed: string[] };
+}
+
+const VERSION = '0.1.0';
+
+/** The parts of an instrument a list shows. */
+function instrumentSummary(i: Instrument) {
+  return {
+    id: i.id,
+    tradition: i.tradition,
+    names: i.names,
+    summary: i.summary,
+    family: i.family,
+    pitched: i.pitched,
+    ...(i.range && { range: i.range }),
+    techniques: i.techniques.length,
+  };
+}
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+/** Reads a score from a stored upload or from text in the request. */
+async function scoreFrom(
+  body: { upload?: string; score?: string },
+  server: { store: Store; dataDir: string },
+): Promise<Score> {
+  if ((body.upload === undefined) === (body.score === undefined))
+    throw new ApiError(
+      'INVALID_ARGUMENT',
+      'give either "upload" (an upload id) or "score" (the score as text), not both.',
+    );
+  if (body.score !== undefined) return readScore(new TextEncoder().encode(body.score), 'the score');
+  const row = server.store.upload(body.upload!);
+  if (!row) throw new ApiError('NOT_FOUND', `no upload ${body.upload}: upload the file first.`);
+  if (row.kind !== 'score')
+    throw new ApiError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `upload ${row.id.slice(0, 12)} is ${row.format} audio, not a score.`,
+    );
+  return readScore(new Uint8Array(await readFile(blobPath(server.dataDir, row.id))), row.name);
+}
+
+/**
+ * Builds the server: opens the data folder, recovers interrupted jobs, registers the routes.
+ * Call `app.listen` to serve, `closeServer` to stop.
+ * @example const { app } = await createServer({ dataDir: 'data' }); await app.listen({ port: 8717 });
+ */
+export async function createServer(options: ServerOptions): Promise<ZhiyinServer> {
+  const dataDir = options.dataDir;
+  await mkdir(join(dataDir, 'blobs'), { recursive: true });
+  await mkdir(join(dataDir, 'jobs'), { recursive: true });
+  // Partial uploads of a previous run are never answered for: clear them.
+  await rm(join(dataDir, 'tmp'), { recursive: true, force: true });
+  const store = new Store(join(dataDir, 'zhiyin.db'));
+  const queue = new JobQueue(store, { dataDir, ...options.queue });
+  const limits: UploadLimits = {
+    maxBytes: options.upload?.maxBytes ?? 200 * 2 ** 20,
+    maxSeconds: options.upload?.maxSeconds ?? 20 * 60,
+  };
+  const atlas = loadAtlas();
+  const profiles = loadProfiles();
+  const lexicon = loadLexicon();
+  const perMinute = options.rateLimitPerMinute ?? 6000;
+
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 2 * 2 ** 20,
+    // Ids only: no request reaches the file system through its own path text.
+    routerOptions: { maxParamLength: 200 },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+  });
+
+  app.setErrorHandler(
+    (
+      error: Error & { statusCode?: number; code?: string; validation?: unknown },
+      request,
+      reply,
+    ) => {
+      let body = errorBody(error);
+      if (error.validation) {
+        body = { status: 400, code: 'INVALID_ARGUMENT', message: `${error.message}.` };
+      } else if (body.code === 'INTERNAL' && error.statusCode && error.statusCode < 500) {
+        const s = error.statusCode;
+        const code =
+          s === 404
+            ? 'NOT_FOUND'
+            : s === 413
+              ? 'PAYLOAD_TOO_LARGE'
+              : s === 415 || error.code === 'FST_INVALID_MULTIPART_CONTENT_TYPE'
+                ? 'UNSUPPORTED_MEDIA_TYPE'
+                : s === 429
+                  ? 'RATE_LIMITED'
+                  : 'INVALID_ARGUMENT';
+        body = {
+          status: code === 'UNSUPPORTED_MEDIA_TYPE' ? 415 : s,
+          code,
+          message: error.message,
+        };
+      } else if (body.code === 'INTERNAL') {
+        request.log.error(error);
+        console.error(error);
+      }
+      if (error instanceof ApiError)
+        for (const [k, v] of Object.entries(error.headers)) void reply.header(k, v);
+      void reply.status(body.status).send({ error: { code: body.code, message: body.message } });
+    },
+  );
+
+  app.setNotFoundHandler((request, reply) => {
+    if (
+      !request.url.startsWith('/api/') &&
+      options.webDir &&
+      existsSync(join(options.webDir, 'index.html')) &&
+      request.method === 'GET'
+    )
+      return reply.type('text/html').sendFile('index.html');
+    return reply.status(404).send({
+      error: {
+        code: 'NOT_FOUND',
+        message: `no route ${request.method} ${request.url.split('?')[0]}: see /api/docs.`,
+      },
+    });
+  });
+
+  // The token: every /api/v1 request carries it when one is set.
+  if (options.token) {
+    const expected = digest(options.token);
+    app.addHook('onRequest', async (request) => {
+      if (!request.url.startsWith('/api/v1/')) return;
+      const header = request.headers.authorization ?? '';
+      const given = header.startsWith('Bearer ') ? header.slice(7) : '';
+      if (!given || !timingSafeEqual(digest(given), expected))
+        throw new ApiError(
+          'UNAUTHORIZED',
+          'a valid API token is needed: send "Authorization: Bearer <token>".',
+        );
+    });
+  }
+
+  await app.register(rateLimit, {
+    global: true,
+    max: perMinute,
+    timeWindow: '1 minute',
+    keyGenerator: (request) => request.headers.authorization ?? request.ip,
+    errorResponseBuilder: (_request, context) =>
+      new ApiError(
+        'RATE_LIMITED',
+        `too many requests: at most ${context.max} a minute; try again in ${Math.ceil(context.ttl / 1000)} s.`,
+        {
+          'retry-after': String(Math.ceil(context.ttl / 1000)),
+        },
+      ),
+  });
+  const heavyLimit = {
+    rateLimit: { max: Math.max(1, Math.floor(perMinute / 10)), timeWindow: '1 minute' },
+  };
+
+  await app.register(multipart, {
+    limits: {
+      fileSize: limits.maxBytes,
+      files: 1,
+      fields: 4,
+      fieldSize: 1024,
+      parts: 6,
+      headerPairs: 50,
+    },
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Zhiyin 知音 API',
+        description:
+          'Music AI across cultures: the instrument atlas, melody adaptation, performance analysis, loudness, mixing and automix.',
+        version: VERSION,
+      },
+      components: { securitySchemes: { token: { type: 'http', scheme: 'bearer' } } },
+      ...(options.token && { security: [{ token: [] }] }),
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  if (options.webDir && existsSync(options.webDir))
+    await app.register(fastifyStatic, {
+      root: options.webDir,
+      prefix: '/',
+      index: ['index.html'],
+      wildcard: true,
+    });
+
+  // Health
+  app.get('/api/v1/health', { schema: S.health }, async () => ({
+    status: 'ok',
+    version: VERSION,
+    jobs: { active: store.activeCount() },
+  }));
+
+  // Atlas
+  app.get('/api/v1/atlas/instruments', { schema: S.atlasList }, async (request) => {
+    const q = request.query as {
+      q?: string;
+      family?: string;
+      technique?: string;
+      tradition?: string;
+      limit?: number;
+    };
+    let list = q.q ? atlas.find(q.q) : atlas.all();
+    if (q.family) {
+      const ids = new Set(atlas.byFamily(q.family).map((i) => i.id));
+      list = list.filter((i) => ids.has(i.id));
+    }
+    if (q.technique) {
+      const ids = new Set(atlas.byTechnique(q.technique).map((i) => i.id));
+      list = list.filter((i) => ids.has(i.id));
+    }
+    if (q.tradition) list = list.filter((i) => i.tradition === q.tradition);
+    const limit = q.limit ?? 200;
+    return {
+      total: list.length,
+      instruments: list.slice(0, limit).map(instrumentSummary),
+      ...(q.q && !list.length && { suggestions: atlas.nearest(q.q, 3).map((i) => i.id) }),
+    };
+  });
+  app.get('/api/v1/atlas/instruments/:id', { schema: S.atlasOne }, async (request) => {
+    const { id } = request.params as { id: string };
+    const i = atlas.get(id);
+    if (!i)
+      throw new ApiError(
+        'NOT_FOUND',
+        `no instrument "${id}" in the atlas: GET /api/v1/atlas/instruments?q=… finds one.`,
+      );
+    return i;
+  });
+
+  // Theory and adaptation
+  app.post('/api/v1/mode', { schema: S.mode }, async (request) => {
+    const body = request.body as { upload?: string; score?: string; system?: ModeSystem };
+    const notes = scoreToMelody(await scoreFrom(body, { store, dataDir }));
+    return { candidates: detectMode(notes, body.system ? { systems: [body.system] } : {}) };
+  });
+
+  app.post('/api/v1/adapt', { schema: S.adapt }, async (request, reply) => {
+    const body = request.body as AdaptOptions & {
+      upload?: string;
+      score?: string;
+      format?: AdaptationFormat;
+    };
+    const score = await scoreFrom(body, { store, dataDir });
+    const a = adaptMelody(score, atlas.all(), {
+      to: body.to ?? 'auto',
+      ...(body.tradition && { tradition: body.tradition }),
+      ...(body.pentatonic !== undefined && { pentatonic: body.pentatonic }),
+      ...(body.ornaments !== undefined && { ornaments: body.ornaments }),
+      ...(body.keepKey !== undefined && { keepKey: body.keepKey }),
+      ...(body.tempo !== undefined && { tempo: body.tempo }),
+    });
+    const tempo = body.tempo ?? score.tempo ?? 90;
+    if (body.format) {
+      const data = adaptationBytes(a, body.format, tempo);
+      return reply
+        .type(ADAPTATION_MEDIA_TYPES[body.format])
+        .send(typeof data === 'string' ? data : Buffer.from(data));
+    }
+    return {
+      instrument: instrumentSummary(a.instrument),
+      facts: { mode: a.facts.mode, notes: a.facts.notes.length },
+      fit: a.fit,
+      ranking: a.ranking.slice(0, 10).map((r) => ({
+        id: r.instrument.id,
+        names: r.instrument.names,
+        suitability: r.fit.suitability,
+      })),
+      advice: a.advice,
+      ornaments: a.ornaments.length,
+      musicxml: adaptationBytes(a, 'musicxml', tempo),
+      jianpu: {
+        svg: adaptationBytes(a, 'jianpu-svg', tempo),
+        text: adaptationBytes(a, 'jianpu-text', tempo),
+      },
+    };
+  });
+
+  // Mix data
+  app.get(
+    '/api/v1/mix/profiles',
+    { schema: S.plain('The listener profiles (presets with their basis)') },
+    async () => profiles,
+  );
+  app.get(
+    '/api/v1/mix/words',
+    { schema: S.plain('The bilingual lexicon of semantic controls') },
+    async () => lexicon,
+  );
+
+  // Uploads
+  app.post(
+    '/api/v1/uploads',
+    { schema: S.uploadCreate, config: heavyLimit },
+    async (request, reply) => {
+      if (!request.isMultipart())
+        throw new ApiError(
+          'UNSUPPORTED_MEDIA_TYPE',
+          'send the file as multipart/form-data in a field named "file".',
+        );
+      const part = await request.file();
+      if (!part)
+        throw new ApiError(
+          'INVALID_ARGUMENT',
+          'the form holds no file: send it in a field named "file".',
+        );
+      const row = await receiveUpload(
+        part.file,
+        part.filename,
+        () => part.file.truncated,
+        dataDir,
+        store,
+        limits,
+      );
+      return reply.status(201).header('location', `/api/v1/uploads/${row.id}`).send(row);
+    },
+  );
+  app.get('/api/v1/uploads', { schema: S.uploadList }, async () => ({ uploads: store.uploads() }));
+  app.get('/api/v1/uploads/:id', { schema: S.uploadOne }, async (request) => {
+    const { id } = request.params as { id: string };
+    const row = store.upload(id);
+    if (!row) throw new ApiError('NOT_FOUND', `no upload ${id}.`);
+    return row;
+  });
+  app.get('/api/v1/uploads/:id/content', { schema: S.uploadContent }, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const row = store.upload(id);
+    if (!row) throw new ApiError('NOT_FOUND', `no upload ${id}.`);
+    return reply
+      .type('application/octet-stream')
+      .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(row.name)}`)
+      .send(createReadStream(blobPath(dataDir, id)));
+  });
+  app.delete('/api/v1/uploads/:id', { schema: S.uploadDelete }, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const row = store.upload(id);
+    if (!row) throw new ApiError('NOT_FOUND', `no upload ${id}.`);
+    const users = store
+      .jobs({ state: 'queued' })
+      .concat(store.jobs({ state: 'running' }))
+      .filter((j) => uploadsOf(j.kind as JobKind, j.params).includes(id));
+    if (users.length)
+      throw new ApiError(
+        'CONFLICT',
+        `upload ${id.slice(0, 12)} is an input of ${users.length} unfinished job(s): wait for them or cancel them first.`,
+      );
+    store.deleteUpload(id);
+    await rm(blobPath(dataDir, id), { force: true });
+    return reply.status(204).send();
+  });
+
+  // Jobs
+  for (const kind of JOB_KINDS) {
+    app.post(
+      `/api/v1/jobs/${kind}`,
+      { schema: S.jobCreate(kind), config: heavyLimit },
+      async (request, reply) => {
+        const params = request.body as Record<string, unknown>;
+        for (const id of uploadsOf(kind, params)) {
+          const row = store.upload(id);
+          if (!row) throw new ApiError('NOT_FOUND', `no upload ${id}: upload the file first.`);
+          if (row.kind !== 'audio')
+            throw new ApiError(
+              'UNSUPPORTED_MEDIA_TYPE',
+              `upload ${id.slice(0, 12)} is a ${row.format} score; this job needs audio.`,
+            );
+        }
+        const job = queue.submit(kind, params, request.ip);
+        return reply.status(202).header('location', `/api/v1/jobs/${job.id}`).send(job);
+      },
+    );
+  }
+  app.get('/api/v1/jobs', { schema: S.jobList }, async (request) => {
+    const q = request.query as { state?: JobRow['state']; limit?: number };
+    return { jobs: store.jobs({ ...(q.state && { state: q.state }), limit: q.limit ?? 100 }) };
+  });
+  const jobOr404 = (id: string): JobRow => {
+    const job = store.job(id);
+    if (!job) throw new ApiError('NOT_FOUND', `no job ${id}.`);
+    return job;
+  };
+  app.get('/api/v1/jobs/:id', { schema: S.jobOne }, async (request) =>
+    jobOr404((request.params as { id: string }).id),
+  );
+  app.post('/api/v1/jobs/:id/cancel', { schema: S.jobOne }, async (request) => {
+    const { id } = request.params as { id: string };
+    const job = jobOr404(id);
+    if (job.state !== 'queued' && job.state !== 'running')
+      throw new ApiError('CONFLICT', `job ${id} has already ended (${job.state}).`);
+    await queue.cancel(id);
+    return jobOr404(id);
+  });
+  app.delete('/api/v1/jobs/:id', { schema: S.jobDelete }, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    jobOr404(id);
+    await queue.delete(id);
+    return reply.status(204).send();
+  });
+  app.get('/api/v1/jobs/:id/files/:name', { schema: S.jobFile }, async (request, reply) => {
+    const { id, name } = request.params as { id: string; name: string };
+    const job = jobOr404(id);
+    const files = (job.result as { files?: { name: string; type: string }[] } | null)?.files ?? [];
+    // Only a name the job itself listed: the request's text never becomes a path on its own.
+    const file = files.find((f) => f.name === name);
+    if (job.state !== 'done' || !file)
+      throw new ApiError('NOT_FOUND', `job ${id} has no file "${name}".`);
+    return reply
+      .type(file.type)
+      .header('content-disposition', `attachment; filename="${file.name}"`)
+      .send(createReadStream(join(queue.folderOf(id), file.name)));
+  });
+  app.get('/api/v1/jobs/:id/events', { schema: S.jobEvents }, (request, reply) =>
+    streamEvents(request, reply, jobOr404, queue),
+  );
+
+  const recovered = queue.start();
+  return { app, store, queue, recovered };
+}
+
+/** Server-Sent Events of one job: its state now, each change, and the end. */
+function streamEvents(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  jobOr404: (id: string) => JobRow,
+  queue: JobQueue,
+): void {
+  const { id } = request.params as { id: string };
+  const first = jobOr404(id);
+  reply.hijack();
+  const res = reply.raw;
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
+  const ended = (j: JobRow) => j.state !== 'queued' && j.state !== 'running';
+  const send = (j: JobRow) => {
+    res.write(`event: ${ended(j) ? j.state : 'progress'}\ndata: ${JSON.stringify(j)}\n\n`);
+    if (ended(j)) close();
+  };
+  const onUpdate = (j: JobRow) => {
+    if (j.id === id) send(j);
+  };
+  const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+  let closed = false;
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    clearInterval(heartbeat);
+    queue.off('update', onUpdate);
+    res.end();
+  };
+  request.raw.on('close', close);
+  queue.on('update', onUpdate);
+  send(first);
+}
+
+/** True for addresses only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/**
+ * Creates the server and listens. Listening beyond loopback needs a token.
+ * @example const s = await startServer({ dataDir: 'data', host: '127.0.0.1', port: 8717 });
+ */
+export async function startServer(
+  options: ServerOptions & { host?: string; port?: number },
+): Promise<ZhiyinServer & { url: string }> {
+  const host = options.host ?? '127.0.0.1';
+  if (!isLoopback(host) && !options.token)
+    throw new ZhiyinError(
+      'INVALID_ARGUMENT',
+      `listening on ${host} lets other machines in, so it needs an API token: give --token (or set ZHIYIN_TOKEN), or listen on 127.0.0.1.`,
+    );
+  const server = await createServer(options);
+  try {
+    const address = await server.app.listen({ host, port: options.port ?? 8717 });
+    return { ...server, url: address };
+  } catch (e) {
+    await closeServer(server);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE')
+      throw new ZhiyinError(
+        'IO_ERROR',
+        `port ${options.port ?? 8717} is in use: choose another with --port.`,
+      );
+    if (code === 'EACCES')
+      throw new ZhiyinError(
+        'IO_ERROR',
+        `port ${options.port ?? 8717} needs privileges: choose one above 1024 with --port.`,
+      );
+    throw e;
+  }
+}
+
+/** Stops serving, ends running threads (their jobs resume at the next start) and closes the database. */
+export async function closeServer(server: ZhiyinServer): Promise<void> {
+  await server.app.close();
+  await server.queue.stop();
+  server.store.close();
+}

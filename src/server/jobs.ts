@@ -1,0 +1,259 @@
+/**
+ * The kinds of long work the server runs as jobs, and how each runs (inside a worker thread):
+ * performance analysis, transcription, loudness, conversion, a mix of stems for a listener
+ * profile, and automix. A job reads uploads from the blob store by id, writes its files into its
+ * own folder under fixed names, and returns a plain-JSON summary; progress goes to `report`.
+ * The request schemas live in api.ts; parameters arrive here already validated.
+ */
+import { stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { analysisToJson, analysisToSvg, notesToMidi } from '../analysis/index.js';
+import { ZhiyinError } from '../errors/index.js';
+import { checkProject, type MixObject, type MixOverrides } from '../mix/index.js';
+import {
+  analyzeFile,
+  automixFiles,
+  convertAudioFile,
+  measureLoudnessFile,
+  mixProject,
+  transcribeFile,
+} from '../node/index.js';
+
+export const JOB_KINDS = [
+  'analyse',
+  'transcribe',
+  'loudness',
+  'convert',
+  'mix',
+  'automix',
+] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+
+export interface AnalyseParams {
+  upload: string;
+}
+export interface TranscribeParams {
+  upload: string;
+}
+export interface LoudnessParams {
+  upload: string;
+}
+export interface ConvertParams {
+  upload: string;
+  sampleRate?: number;
+  channels?: number;
+  format?: 'pcm16' | 'pcm24' | 'float32';
+  normalizeLufs?: number;
+}
+export interface MixStem {
+  upload: string;
+  id: string;
+  role: MixObject['role'];
+  instrument?: string;
+  importance?: MixObject['importance'];
+  gainDb?: number;
+  pan?: number;
+  descriptors?: string[];
+}
+export interface MixParams {
+  stems: MixStem[];
+  profile?: string;
+  overrides?: MixOverrides;
+}
+export interface AutomixParams {
+  vocal: string;
+  backing: string;
+  profile?: string;
+  words?: string[];
+  dereverb?: boolean;
+  offsetMs?: number;
+  overrides?: MixOverrides;
+}
+
+/** A file a job wrote, offered for download. */
+export interface JobFile {
+  name: string;
+  type: string;
+  bytes: number;
+}
+
+export interface JobResult {
+  summary: unknown;
+  files: JobFile[];
+}
+
+export interface JobContext {
+  /** The blob path of an upload id (checked by the server before the job was accepted). */
+  blob: (id: string) => string;
+  /** This job's own folder (exists, empty). */
+  folder: string;
+  report: (fraction: number, stage: string) => void;
+}
+
+async function put(
+  ctx: JobContext,
+  name: string,
+  type: string,
+  data: string | Uint8Array,
+): Promise<JobFile> {
+  await writeFile(join(ctx.folder, name), data);
+  return { name, type, bytes: typeof data === 'string' ? Buffer.byteLength(data) : data.length };
+}
+
+const WAV = 'audio/wav';
+const JSON_TYPE = 'application/json';
+
+async function analyse(p: AnalyseParams, ctx: JobContext): Promise<JobResult> {
+  ctx.report(0, 'analysing');
+  const a = await analyzeFile(ctx.blob(p.upload), {
+    onProgress: (f) => ctx.report(0.95 * f, 'analysing'),
+  });
+  const files = [
+    await put(ctx, 'analysis.json', JSON_TYPE, analysisToJson(a)),
+    await put(ctx, 'analysis.svg', 'image/svg+xml', analysisToSvg(a)),
+  ];
+  const counts: Record<string, number> = {};
+  for (const e of a.events) counts[e.kind] = (counts[e.kind] ?? 0) + 1;
+  return {
+    summary: {
+      durationSeconds: a.durationSeconds,
+      notes: a.notes.length,
+      events: counts,
+      summary: a.summary,
+    },
+    files,
+  };
+}
+
+async function transcribe(p: TranscribeParams, ctx: JobContext): Promise<JobResult> {
+  ctx.report(0, 'transcribing');
+  const notes = await transcribeFile(ctx.blob(p.upload), {
+    onProgress: (f) => ctx.report(0.95 * f, 'transcribing'),
+  });
+  const files = [
+    await put(ctx, 'notes.mid', 'audio/midi', notesToMidi(notes)),
+    await put(ctx, 'notes.json', JSON_TYPE, JSON.stringify(notes)),
+  ];
+  return { summary: { notes: notes.length }, files };
+}
+
+async function loudness(p: LoudnessParams, ctx: JobContext): Promise<JobResult> {
+  const { info, loudness: l } = await measureLoudnessFile(ctx.blob(p.upload), {
+    onProgress: (stage, f) => ctx.report(f, stage),
+  });
+  return {
+    summary: {
+      sampleRate: info.sampleRate,
+      channels: info.channelCount,
+      integratedLufs: l.integratedLufs,
+      loudnessRangeLu: l.loudnessRangeLu,
+      truePeakDbtp: l.truePeakDbtp,
+      samplePeakDbfs: l.samplePeakDbfs,
+      durationSeconds: l.durationSeconds,
+    },
+    files: [],
+  };
+}
+
+async function convert(p: ConvertParams, ctx: JobContext): Promise<JobResult> {
+  const out = join(ctx.folder, 'converted.wav');
+  const r = await convertAudioFile(ctx.blob(p.upload), out, {
+    ...(p.sampleRate !== undefined && { sampleRate: p.sampleRate }),
+    ...(p.channels !== undefined && { channels: p.channels }),
+    ...(p.format !== undefined && { format: p.format }),
+    ...(p.normalizeLufs !== undefined && { normalizeLufs: p.normalizeLufs }),
+    onProgress: (stage, f) => ctx.report(f, stage),
+  });
+  const { path: _path, ...output } = r.output;
+  return {
+    summary: { output, gainDb: r.gainDb, outputLoudness: r.outputLoudness },
+    files: [{ name: 'converted.wav', type: WAV, bytes: await sizeOf(out) }],
+  };
+}
+
+async function sizeOf(path: string): Promise<number> {
+  return (await stat(path)).size;
+}
+
+/** The mix and its report, as mix and automix write them. */
+async function mixFiles(ctx: JobContext): Promise<JobFile[]> {
+  return [
+    { name: 'mix.wav', type: WAV, bytes: await sizeOf(join(ctx.folder, 'mix.wav')) },
+    { name: 'mix.json', type: JSON_TYPE, bytes: await sizeOf(join(ctx.folder, 'mix.json')) },
+  ];
+}
+
+async function mix(p: MixParams, ctx: JobContext): Promise<JobResult> {
+  const ids = new Set<string>();
+  for (const s of p.stems) {
+    if (ids.has(s.id))
+      throw new ZhiyinError(
+        'INVALID_ARGUMENT',
+        `two stems are called "${s.id}": give each its own id.`,
+      );
+    ids.add(s.id);
+  }
+  const project = checkProject(
+    {
+      format: 'zhiyin-mix',
+      version: 1,
+      objects: p.stems.map((s) => ({
+        id: s.id,
+        file: s.upload,
+        role: s.role,
+        ...(s.instrument !== undefined && { instrument: s.instrument }),
+        ...(s.importance !== undefined && { importance: s.importance }),
+        ...(s.gainDb !== undefined && { gainDb: s.gainDb }),
+        ...(s.pan !== undefined && { pan: s.pan }),
+        ...(s.descriptors?.length && { descriptors: s.descriptors }),
+      })),
+    },
+    'the mix request',
+  );
+  const out = join(ctx.folder, 'mix.wav');
+  const report = await mixProject(project, (o) => ctx.blob(o.file), out, {
+    ...(p.profile !== undefined && { profile: p.profile }),
+    ...(p.overrides && { overrides: p.overrides }),
+    onProgress: (f, stage) => ctx.report(f, stage),
+  });
+  return { summary: report, files: await mixFiles(ctx) };
+}
+
+async function automixJob(p: AutomixParams, ctx: JobContext): Promise<JobResult> {
+  const out = join(ctx.folder, 'mix.wav');
+  const report = await automixFiles(ctx.blob(p.vocal), ctx.blob(p.backing), out, {
+    ...(p.profile !== undefined && { profile: p.profile }),
+    ...(p.words?.length && { vocalWords: p.words }),
+    ...(p.dereverb !== undefined && { dereverb: p.dereverb }),
+    ...(p.offsetMs !== undefined && { offsetSeconds: p.offsetMs / 1000 }),
+    ...(p.overrides && { overrides: p.overrides }),
+    onProgress: (f, stage) => ctx.report(f, stage),
+  });
+  return { summary: report, files: await mixFiles(ctx) };
+}
+
+/** The uploads a job's parameters name (checked to exist before the job is accepted). */
+export function uploadsOf(kind: JobKind, params: unknown): string[] {
+  const p = params as Record<string, unknown>;
+  if (kind === 'mix') return (p.stems as MixStem[]).map((s) => s.upload);
+  if (kind === 'automix') return [p.vocal as string, p.backing as string];
+  return [p.upload as string];
+}
+
+/** Runs one job. */
+export async function runJob(kind: JobKind, params: unknown, ctx: JobContext): Promise<JobResult> {
+  switch (kind) {
+    case 'analyse':
+      return analyse(params as AnalyseParams, ctx);
+    case 'transcribe':
+      return transcribe(params as TranscribeParams, ctx);
+    case 'loudness':
+      return loudness(params as LoudnessParams, ctx);
+    case 'convert':
+      return convert(params as ConvertParams, ctx);
+    case 'mix':
+      return mix(params as MixParams, ctx);
+    case 'automix':
+      return automixJob(params as AutomixParams, ctx);
+  }
+}

@@ -1,0 +1,609 @@
+/**
+ * The HTTP API, route by route, through Fastify's inject (no socket): valid requests and their
+ * answers checked against known values (a −23 dBFS 1 kHz tone measures −23 LUFS; the erhu is
+ * found by 二胡, erhu and Èrhú; an upload's id is its SHA-256), and invalid ones (wrong types,
+ * missing or unknown fields, oversized, wrong content type, path tricks, a forged token, a full
+ * queue, too many requests) with their status and stable error code.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeWav, type PlanarAudio } from '../src/audio/index.js';
+import { renderDemoPerformance, renderDemoTake, renderDemoMelody } from '../src/node/index.js';
+import {
+  closeServer,
+  createServer,
+  startServer,
+  type JobRow,
+  type ZhiyinServer,
+} from '../src/server/index.js';
+
+const GREENSLEEVES = `X:1
+T:Greensleeves (fragment)
+M:6/8
+L:1/8
+K:Am
+A|c2d e>fe|d2B G>AB|c2A A>^GA|B2^G E2A|
+c2d e>fe|d2B G>AB|c>BA ^G>FG|A3 A2|]
+`;
+
+const tone = (seconds: number, dbfs: number, sampleRate = 48_000): PlanarAudio => {
+  const a = 10 ** (dbfs / 20);
+  const x = new Float32Array(seconds * sampleRate);
+  for (let i = 0; i < x.length; i++) x[i] = a * Math.sin((2 * Math.PI * 1000 * i) / sampleRate);
+  return { sampleRate, channels: [x, x.slice()] };
+};
+
+/** A multipart body with one file field. */
+function multipart(name: string, data: Uint8Array | string, field = 'file') {
+  const boundary = `----zhiyin${Math.random().toString(16).slice(2)}`;
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+  );
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  return {
+    payload: Buffer.concat([head, Buffer.from(data), tail]),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  };
+}
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'zhiyin-api-'));
+
+let server: ZhiyinServer;
+let dataDir: string;
+
+async function upload(s: ZhiyinServer, name: string, data: Uint8Array | string) {
+  const res = await s.app.inject({
+    method: 'POST',
+    url: '/api/v1/uploads',
+    ...multipart(name, data),
+  });
+  return res;
+}
+
+async function waitForJob(s: ZhiyinServer, id: string, seconds = 60): Promise<JobRow> {
+  const end = Date.now() + seconds * 1000;
+  for (;;) {
+    const job = (await s.app.inject({ url: `/api/v1/jobs/${id}` })).json<JobRow>();
+    if (!['queued', 'running'].includes(job.state)) return job;
+    if (Date.now() > end) throw new Error(`job ${id} still ${job.state}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function expectError(
+  res: { statusCode: number; json: () => unknown; body: string },
+  status: number,
+  code: string,
+) {
+  expect(res.statusCode, res.body).toBe(status);
+  const body = res.json() as { error: { code: string; message: string } };
+  expect(body.error.code).toBe(code);
+  expect(body.error.message.length).toBeGreaterThan(10);
+  expect(res.body).not.toMatch(/\n\s+at |node_modules|\/src\//);
+}
+
+beforeAll(async () => {
+  dataDir = tmp();
+  server = await createServer({ dataDir });
+});
+afterAll(async () => {
+  await closeServer(server);
+});
+
+describe('server: atlas, theory and data routes', () => {
+  it('answers health', async () => {
+    const res = await server.app.inject({ url: '/api/v1/health' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ status: 'ok' });
+  });
+
+  it('finds the erhu by its name in any script', async () => {
+    for (const q of ['二胡', 'erhu', 'Èrhú']) {
+      const res = await server.app.inject({
+        url: `/api/v1/atlas/instruments?q=${encodeURIComponent(q)}`,
+      });
+      expect(res.statusCode).toBe(200);
+      const body = res.json<{ instruments: { id: string }[] }>();
+      expect(body.instruments[0]!.id, q).toBe('erhu');
+    }
+    const one = await server.app.inject({ url: '/api/v1/atlas/instruments/erhu' });
+    expect(one.json<{ names: { zh: string } }>().names.zh).toBe('二胡');
+  });
+
+  it('filters by family and tradition, and suggests near names', async () => {
+    const res = await server.app.inject({
+      url: '/api/v1/atlas/instruments?family=%E4%B8%9D&tradition=chinese',
+    });
+    const ids = res.json<{ instruments: { id: string }[] }>().instruments.map((i) => i.id);
+    // 丝 (silk): the bowed and plucked strings, not the bamboo flutes.
+    expect(ids).toEqual(expect.arrayContaining(['guzheng', 'erhu']));
+    expect(ids.some((id) => id.startsWith('dizi'))).toBe(false);
+    const miss = await server.app.inject({ url: '/api/v1/atlas/instruments?q=erhoo' });
+    expect(miss.json<{ total: number; suggestions: string[] }>()).toMatchObject({ total: 0 });
+    expect(miss.json<{ suggestions: string[] }>().suggestions).toContain('erhu');
+  });
+
+  it('refuses bad atlas queries and unknown ids', async () => {
+    expectError(
+      await server.app.inject({ url: '/api/v1/atlas/instruments?limit=abc' }),
+      400,
+      'INVALID_ARGUMENT',
+    );
+    expectError(
+      await server.app.inject({ url: '/api/v1/atlas/instruments?bogus=1' }),
+      400,
+      'INVALID_ARGUMENT',
+    );
+    expectError(
+      await server.app.inject({ url: '/api/v1/atlas/instruments/no-such-thing' }),
+      404,
+      'NOT_FOUND',
+    );
+    expectError(
+      await server.app.inject({ url: '/api/v1/atlas/instruments/..%2F..%2Fetc%2Fpasswd' }),
+      400,
+      'INVALID_ARGUMENT',
+    );
+    expectError(await server.app.inject({ url: '/api/v1/nothing-here' }), 404, 'NOT_FOUND');
+  });
+
+  it('finds the mode of a melody given as text', async () => {
+    const res = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/mode',
+      payload: { score: GREENSLEEVES },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const c = res.json<{ candidates: { name: { en: string } }[] }>().candidates[0]!;
+    expect(c.name.en).toMatch(/^A (aeolian|minor|harmonic minor|dorian)$/i);
+  });
+
+  it('adapts a melody to the erhu, as JSON and as files', async () => {
+    const res = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/adapt',
+      payload: { score: GREENSLEEVES, to: 'erhu', ornaments: 0.3 },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const a = res.json<{
+      instrument: { id: string };
+      musicxml: string;
+      jianpu: { svg: string; text: string };
+      advice: { en: string; zh: string }[];
+    }>();
+    expect(a.instrument.id).toBe('erhu');
+    expect(a.musicxml).toContain('<score-partwise');
+    expect(a.jianpu.svg).toContain('<svg');
+    expect(a.advice.length).toBeGreaterThan(0);
+    const midi = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/adapt',
+      payload: { score: GREENSLEEVES, to: 'erhu', format: 'midi' },
+    });
+    expect(midi.headers['content-type']).toBe('audio/midi');
+    expect(midi.rawPayload.subarray(0, 4).toString()).toBe('MThd');
+    const wav = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/adapt',
+      payload: { score: GREENSLEEVES, to: 'auto', format: 'wav' },
+    });
+    expect(wav.rawPayload.subarray(0, 4).toString()).toBe('RIFF');
+  });
+
+  it('refuses bad adaptation requests with their codes', async () => {
+    const post = (payload: unknown) =>
+      server.app.inject({ method: 'POST', url: '/api/v1/adapt', payload: payload as object });
+    expectError(await post({}), 400, 'INVALID_ARGUMENT'); // neither upload nor score
+    expectError(
+      await post({ score: GREENSLEEVES, upload: 'a'.repeat(64) }),
+      400,
+      'INVALID_ARGUMENT',
+    );
+    expectError(await post({ score: GREENSLEEVES, ornaments: 'lots' }), 400, 'INVALID_ARGUMENT');
+    expectError(await post({ score: GREENSLEEVES, ornaments: 2 }), 400, 'INVALID_ARGUMENT');
+    expectError(await post({ score: GREENSLEEVES, to: 'theremin-x' }), 400, 'INVALID_ARGUMENT');
+    expectError(await post({ score: GREENSLEEVES, format: 'pdf' }), 400, 'INVALID_ARGUMENT');
+    expectError(await post({ score: 'not a score at all' }), 415, 'UNSUPPORTED_FORMAT');
+    expectError(await post({ upload: 'b'.repeat(64) }), 404, 'NOT_FOUND');
+    expectError(await post({ upload: '../../../etc/passwd' }), 400, 'INVALID_ARGUMENT');
+    const wrongType = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/adapt',
+      payload: 'score=abc',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expectError(wrongType, 415, 'UNSUPPORTED_MEDIA_TYPE');
+    const broken = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/adapt',
+      payload: '{"score": ',
+      headers: { 'content-type': 'application/json' },
+    });
+    expectError(broken, 400, 'INVALID_ARGUMENT');
+  });
+
+  it('lists the listener profiles and the words', async () => {
+    const p = await server.app.inject({ url: '/api/v1/mix/profiles' });
+    expect(JSON.stringify(p.json())).toContain('zh-pop-mobile');
+    const w = await server.app.inject({ url: '/api/v1/mix/words' });
+    expect(JSON.stringify(w.json())).toContain('温暖');
+  });
+
+  it('serves the OpenAPI document generated from the route schemas', async () => {
+    const res = await server.app.inject({ url: '/api/docs/json' });
+    expect(res.statusCode).toBe(200);
+    const doc = res.json<{ openapi: string; paths: Record<string, unknown> }>();
+    expect(doc.openapi).toMatch(/^3\./);
+    for (const path of [
+      '/api/v1/atlas/instruments',
+      '/api/v1/uploads',
+      '/api/v1/jobs/automix',
+      '/api/v1/jobs/{id}/events',
+    ])
+      expect(Object.keys(doc.paths)).toContain(path);
+    expect((await server.app.inject({ url: '/api/docs' })).statusCode).toBeLessThan(400);
+  });
+});
+
+describe('server: uploads', () => {
+  it('stores a WAV under its SHA-256, sniffed from its bytes, once', async () => {
+    const wav = encodeWav(tone(2, -23), { format: 'pcm16' });
+    const res = await upload(server, 'tone.txt', wav); // the name lies; the bytes decide
+    expect(res.statusCode, res.body).toBe(201);
+    const row = res.json<{
+      id: string;
+      kind: string;
+      format: string;
+      seconds: number;
+      bytes: number;
+    }>();
+    expect(row.id).toBe(createHash('sha256').update(wav).digest('hex'));
+    expect(row).toMatchObject({ kind: 'audio', format: 'wav', bytes: wav.length });
+    expect(row.seconds).toBeCloseTo(2, 6);
+    const again = await upload(server, 'tone-again.wav', wav);
+    expect(again.json<{ id: string }>().id).toBe(row.id);
+    const content = await server.app.inject({ url: `/api/v1/uploads/${row.id}/content` });
+    expect(Buffer.compare(content.rawPayload, Buffer.from(wav))).toBe(0);
+  });
+
+  it('sanitises names and recognises scores', async () => {
+    const res = await upload(server, '../../etc/重要\u0001.abc', GREENSLEEVES);
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toMatchObject({ kind: 'score', format: 'abc', name: '重要_.abc' });
+    const mode = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/mode',
+      payload: { upload: res.json<{ id: string }>().id },
+    });
+    expect(mode.statusCode).toBe(200);
+  });
+
+  it('refuses what is not a file Zhiyin reads, and says why', async () => {
+    expectError(await upload(server, 'x.wav', new Uint8Array(0)), 400, 'EMPTY_INPUT');
+    expectError(
+      await upload(server, 'x.wav', new Uint8Array(5000).fill(7)),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    );
+    const wav = encodeWav(tone(1, -20), { format: 'pcm16' });
+    const corrupt = wav.slice(0, 44);
+    corrupt[22] = 0; // zero channels
+    expectError(await upload(server, 'bad.wav', corrupt), 422, 'CORRUPT_DATA');
+    const json = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/uploads',
+      payload: { file: 'x' },
+    });
+    expectError(json, 415, 'UNSUPPORTED_MEDIA_TYPE');
+    const noFile = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/uploads',
+      payload: `--b\r\nContent-Disposition: form-data; name="note"\r\n\r\nhello\r\n--b--\r\n`,
+      headers: { 'content-type': 'multipart/form-data; boundary=b' },
+    });
+    expectError(noFile, 400, 'INVALID_ARGUMENT');
+    expectError(
+      await server.app.inject({ url: '/api/v1/uploads/not-a-hash' }),
+      400,
+      'INVALID_ARGUMENT',
+    );
+    expectError(
+      await server.app.inject({ url: `/api/v1/uploads/${'c'.repeat(64)}` }),
+      404,
+      'NOT_FOUND',
+    );
+  });
+
+  it('refuses uploads over the size and duration limits, keeping nothing', async () => {
+    const small = await createServer({
+      dataDir: tmp(),
+      upload: { maxBytes: 100_000, maxSeconds: 1 },
+    });
+    try {
+      expectError(
+        await upload(small, 'big.wav', encodeWav(tone(3, -20, 8000), { format: 'pcm16' })),
+        413,
+        'PAYLOAD_TOO_LARGE',
+      );
+      expectError(
+        await upload(small, 'long.wav', encodeWav(tone(2, -20, 8000), { format: 'pcm16' })),
+        413,
+        'PAYLOAD_TOO_LARGE',
+      );
+      const list = await small.app.inject({ url: '/api/v1/uploads' });
+      expect(list.json<{ uploads: unknown[] }>().uploads).toHaveLength(0);
+    } finally {
+      await closeServer(small);
+    }
+  });
+});
+
+describe('server: jobs', () => {
+  it('measures loudness as a job: a −23 dBFS 1 kHz tone is −23 LUFS', async () => {
+    const id = (
+      await upload(server, 'tone.wav', encodeWav(tone(3, -23), { format: 'float32' }))
+    ).json<{ id: string }>().id;
+    const res = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/jobs/loudness',
+      payload: { upload: id },
+    });
+    expect(res.statusCode, res.body).toBe(202);
+    expect(res.headers.location).toMatch(/^\/api\/v1\/jobs\//);
+    const job = await waitForJob(server, res.json<JobRow>().id);
+    expect(job.state, JSON.stringify(job)).toBe('done');
+    const summary = (job.result as { summary: { integratedLufs: number } }).summary;
+    expect(summary.integratedLufs).toBeCloseTo(-23, 1);
+  });
+
+  it("streams a job's progress as Server-Sent Events, ending with done", async () => {
+    const id = (
+      await upload(
+        server,
+        'perf.wav',
+        encodeWav(renderDemoPerformance(44_100), { format: 'pcm16' }),
+      )
+    ).json<{ id: string }>().id;
+    const job = (
+      await server.app.inject({
+        method: 'POST',
+        url: '/api/v1/jobs/analyse',
+        payload: { upload: id },
+      })
+    ).json<JobRow>();
+    const events = await server.app.inject({ url: `/api/v1/jobs/${job.id}/events` });
+    expect(events.headers['content-type']).toMatch(/^text\/event-stream/);
+    const names = [...events.body.matchAll(/^event: (\w+)$/gm)].map((m) => m[1]);
+    expect(names.at(-1)).toBe('done');
+    const done = await waitForJob(server, job.id);
+    const summary = (done.result as { summary: { notes: number; events: Record<string, number> } })
+      .summary;
+    expect(summary.notes).toBeGreaterThan(3);
+    expect(summary.events.vibrato ?? 0).toBeGreaterThan(0);
+    const file = await server.app.inject({ url: `/api/v1/jobs/${job.id}/files/analysis.json` });
+    expect(file.statusCode).toBe(200);
+    expect(JSON.parse(file.body)).toHaveProperty('notes');
+    expectError(
+      await server.app.inject({ url: `/api/v1/jobs/${job.id}/files/..%2F..%2Fzhiyin.db` }),
+      400,
+      'INVALID_ARGUMENT',
+    );
+    expectError(
+      await server.app.inject({ url: `/api/v1/jobs/${job.id}/files/zhiyin.db` }),
+      404,
+      'NOT_FOUND',
+    );
+  });
+
+  it('runs automix on a phone take and finds its offset', async () => {
+    const backing = renderDemoMelody(44_100);
+    const take = renderDemoTake(renderDemoPerformance(44_100), backing, { delaySeconds: 0.08 });
+    const b = (await upload(server, 'backing.wav', encodeWav(backing, { format: 'pcm16' }))).json<{
+      id: string;
+    }>().id;
+    const t = (await upload(server, 'take.wav', encodeWav(take, { format: 'pcm16' }))).json<{
+      id: string;
+    }>().id;
+    const res = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/jobs/automix',
+      payload: { vocal: t, backing: b, profile: 'zh-pop-mobile', words: ['warmer'] },
+    });
+    expect(res.statusCode, res.body).toBe(202);
+    const job = await waitForJob(server, res.json<JobRow>().id, 120);
+    expect(job.state, JSON.stringify(job)).toBe('done');
+    const report = (job.result as { summary: { offset: { seconds: number; applied: boolean } } })
+      .summary;
+    expect(report.offset.applied).toBe(true);
+    expect(report.offset.seconds).toBeCloseTo(0.08, 2);
+    const mix = await server.app.inject({ url: `/api/v1/jobs/${job.id}/files/mix.wav` });
+    expect(mix.rawPayload.subarray(0, 4).toString()).toBe('RIFF');
+  });
+
+  it('mixes stems for a profile', async () => {
+    const lead = (
+      await upload(
+        server,
+        'lead.wav',
+        encodeWav(renderDemoPerformance(44_100), { format: 'pcm16' }),
+      )
+    ).json<{ id: string }>().id;
+    const acc = (
+      await upload(server, 'acc.wav', encodeWav(renderDemoMelody(44_100), { format: 'pcm16' }))
+    ).json<{ id: string }>().id;
+    const res = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/jobs/mix',
+      payload: {
+        stems: [
+          {
+            upload: lead,
+            id: 'erhu',
+            role: 'chinese-instrument',
+            instrument: 'erhu',
+            importance: 3,
+          },
+          { upload: acc, id: 'zheng', role: 'strings', pan: -0.3 },
+        ],
+        profile: 'earbuds',
+      },
+    });
+    expect(res.statusCode, res.body).toBe(202);
+    const job = await waitForJob(server, res.json<JobRow>().id, 120);
+    expect(job.state, JSON.stringify(job)).toBe('done');
+    const report = (job.result as { summary: { loudness: { integratedLufs: number } } }).summary;
+    expect(JSON.stringify(report)).toContain('earbuds');
+  });
+
+  it('refuses bad job requests with their codes', async () => {
+    const post = (kind: string, payload: unknown) =>
+      server.app.inject({
+        method: 'POST',
+        url: `/api/v1/jobs/${kind}`,
+        payload: payload as object,
+      });
+    expectError(await post('loudness', {}), 400, 'INVALID_ARGUMENT');
+    expectError(await post('loudness', { upload: 42 }), 400, 'INVALID_ARGUMENT');
+    expectError(await post('loudness', { upload: 'd'.repeat(64) }), 404, 'NOT_FOUND');
+    expectError(
+      await post('loudness', { upload: 'd'.repeat(64), extra: true }),
+      400,
+      'INVALID_ARGUMENT',
+    );
+    expectError(await post('teleport', { upload: 'd'.repeat(64) }), 404, 'NOT_FOUND');
+    const score = (await upload(server, 'g.abc', GREENSLEEVES)).json<{ id: string }>().id;
+    expectError(await post('analyse', { upload: score }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    expectError(await post('mix', { stems: [] }), 400, 'INVALID_ARGUMENT');
+    expectError(
+      await post('mix', { stems: [{ upload: score, id: 'x', role: 'kazoo' }] }),
+      400,
+      'INVALID_ARGUMENT',
+    );
+    expectError(await post('automix', { vocal: score }), 400, 'INVALID_ARGUMENT');
+    expectError(
+      await server.app.inject({ url: '/api/v1/jobs/not-a-uuid' }),
+      400,
+      'INVALID_ARGUMENT',
+    );
+    expectError(
+      await server.app.inject({ url: '/api/v1/jobs/00000000-0000-0000-0000-000000000000' }),
+      404,
+      'NOT_FOUND',
+    );
+  });
+
+  it('fails a job on a bad file with the reason, and deletes jobs and uploads', async () => {
+    // A WAV whose header promises more than it holds: accepted as an upload, refused by the job.
+    const wav = encodeWav(tone(1, -20), { format: 'pcm16' });
+    const cut = wav.slice(0, 2000);
+    const up = await upload(server, 'cut.wav', cut);
+    const id = up.json<{ id: string }>().id;
+    if (up.statusCode === 201) {
+      const job = (
+        await server.app.inject({
+          method: 'POST',
+          url: '/api/v1/jobs/loudness',
+          payload: { upload: id },
+        })
+      ).json<JobRow>();
+      const ended = await waitForJob(server, job.id);
+      expect(ended.state).toBe('failed');
+      expect(ended.errorCode).toBe('TRUNCATED');
+      expect(ended.errorMessage).not.toContain(dataDir);
+      expect(
+        (await server.app.inject({ method: 'DELETE', url: `/api/v1/jobs/${job.id}` })).statusCode,
+      ).toBe(204);
+      expectError(await server.app.inject({ url: `/api/v1/jobs/${job.id}` }), 404, 'NOT_FOUND');
+      expect(
+        (await server.app.inject({ method: 'DELETE', url: `/api/v1/uploads/${id}` })).statusCode,
+      ).toBe(204);
+      expectError(await server.app.inject({ url: `/api/v1/uploads/${id}` }), 404, 'NOT_FOUND');
+    } else expectError(up, 422, 'TRUNCATED');
+  });
+});
+
+describe('server: limits and security', () => {
+  it('answers 503 with Retry-After when the queue is full', async () => {
+    const s = await createServer({ dataDir: tmp(), queue: { maxActive: 1 } });
+    try {
+      const id = (
+        await upload(s, 'p.wav', encodeWav(renderDemoPerformance(44_100), { format: 'pcm16' }))
+      ).json<{ id: string }>().id;
+      const first = await s.app.inject({
+        method: 'POST',
+        url: '/api/v1/jobs/analyse',
+        payload: { upload: id },
+      });
+      expect(first.statusCode).toBe(202);
+      const second = await s.app.inject({
+        method: 'POST',
+        url: '/api/v1/jobs/analyse',
+        payload: { upload: id },
+      });
+      expectError(second, 503, 'QUEUE_FULL');
+      expect(Number(second.headers['retry-after'])).toBeGreaterThan(0);
+      await waitForJob(s, first.json<JobRow>().id);
+    } finally {
+      await closeServer(s);
+    }
+  });
+
+  it('limits requests per client', async () => {
+    const s = await createServer({ dataDir: tmp(), rateLimitPerMinute: 5 });
+    try {
+      const codes: number[] = [];
+      for (let i = 0; i < 7; i++)
+        codes.push((await s.app.inject({ url: '/api/v1/health' })).statusCode);
+      expect(codes.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
+      const last = await s.app.inject({ url: '/api/v1/health' });
+      expectError(last, 429, 'RATE_LIMITED');
+      expect(last.headers['retry-after']).toBeDefined();
+    } finally {
+      await closeServer(s);
+    }
+  });
+
+  it('requires the token when one is set, and refuses a forged one', async () => {
+    const s = await createServer({ dataDir: tmp(), token: 'correct horse battery staple' });
+    try {
+      expectError(await s.app.inject({ url: '/api/v1/health' }), 401, 'UNAUTHORIZED');
+      expectError(
+        await s.app.inject({
+          url: '/api/v1/health',
+          headers: { authorization: 'Bearer correct horse' },
+        }),
+        401,
+        'UNAUTHORIZED',
+      );
+      expectError(
+        await s.app.inject({ url: '/api/v1/health', headers: { authorization: 'Basic abc' } }),
+        401,
+        'UNAUTHORIZED',
+      );
+      const ok = await s.app.inject({
+        url: '/api/v1/health',
+        headers: { authorization: 'Bearer correct horse battery staple' },
+      });
+      expect(ok.statusCode).toBe(200);
+    } finally {
+      await closeServer(s);
+    }
+  });
+
+  it('listens on loopback by default and refuses other addresses without a token', async () => {
+    await expect(startServer({ dataDir: tmp(), host: '0.0.0.0', port: 0 })).rejects.toThrow(
+      /needs an API token/,
+    );
+    const s = await startServer({ dataDir: tmp(), port: 0 });
+    try {
+      expect(s.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const res = await fetch(`${s.url}/api/v1/health`);
+      expect(res.status).toBe(200);
+    } finally {
+      await closeServer(s);
+    }
+  });
+});
