@@ -2,7 +2,7 @@
  * `npm run bench`: times each capability beside a named peer in the same run and writes the
  * tables to BENCHMARKS.md with the machine and date. `--smoke` runs a tiny version (for CI)
  * that writes test-results/bench-smoke.md instead; `--only notation` (music knowledge) or
- * `--only mix` (mixing) runs that section alone and replaces it in BENCHMARKS.md (with
+ * `--only mix` (mixing) or `--only server` (load on loopback) runs that section alone and replaces it in BENCHMARKS.md (with
  * `--smoke`, it only prints it).
  */
 import { execFileSync } from 'node:child_process';
@@ -17,10 +17,11 @@ import { benchMix } from './mix.js';
 import { benchNotation } from './notation.js';
 import { benchPitch, benchTranscription } from './pitch.js';
 import { benchResample } from './resample.js';
+import { benchServer } from './server.js';
 import { resamplerReport } from '../eval/resampler.js';
 
 const smoke = process.argv.includes('--smoke');
-/** `--only notation|mix` runs just that section and replaces it in BENCHMARKS.md. */
+/** `--only notation|mix|server` runs just that section and replaces it in BENCHMARKS.md. */
 const only = process.argv.includes('--only')
   ? (process.argv[process.argv.indexOf('--only') + 1] ?? '')
   : undefined;
@@ -43,10 +44,18 @@ async function mixSection(): Promise<string> {
   return `${MIX_TITLE}\n\nRun on ${date}, ${machineLine()}; median of ${mixRounds} interleaved rounds after a warm-up round; one core (Node's main thread, ffmpeg with one thread).\n\n${await benchMix(smoke, mixRounds)}`;
 }
 
+const SERVER_TITLE = '## Server: load on loopback';
+async function serverSection(): Promise<string> {
+  log('server');
+  const date = new Date().toISOString().slice(0, 10);
+  return `${SERVER_TITLE}\n\nRun on ${date}, ${machineLine()}.\n\n${await benchServer(smoke)}`;
+}
+
 /** The sections `--only` can run alone. */
 const SECTIONS: Record<string, { title: string; make: () => Promise<string> }> = {
   notation: { title: NOTATION_TITLE, make: notationSection },
   mix: { title: MIX_TITLE, make: mixSection },
+  server: { title: SERVER_TITLE, make: serverSection },
 };
 
 /** `text` with the section under `title` replaced by `section` (appended if it is missing). */
@@ -114,6 +123,7 @@ if (!smoke) {
 }
 
 sections.push(await mixSection());
+sections.push(await serverSection());
 
 const date = new Date().toISOString().slice(0, 10);
 const text = `# Benchmarks\n\nWritten by \`npm run bench\` on ${date}. Machine: ${machineLine()}. Run time ${((Date.now() - started) / 1000).toFixed(0)} s.\nEach figure is a median of interleaved rounds; ratios are ratios of medians.\n\n${sections.join('\n\n')}\n`;

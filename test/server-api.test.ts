@@ -113,6 +113,35 @@ describe('server: atlas, theory and data routes', () => {
     expect(one.json<{ names: { zh: string } }>().names.zh).toBe('二胡');
   });
 
+  it("plays a technique's example, and says which techniques have none", async () => {
+    const erhu = await server.app.inject({ url: '/api/v1/atlas/instruments/erhu' });
+    const techniques = erhu.json<{
+      techniques: { id: string; category: string; example: boolean }[];
+    }>().techniques;
+    const vibrato = techniques.find((t) => t.category === 'vibrato')!;
+    expect(vibrato.example).toBe(true);
+    const wav = await server.app.inject({
+      url: `/api/v1/atlas/instruments/erhu/techniques/${vibrato.id}/example`,
+    });
+    expect(wav.statusCode).toBe(200);
+    expect(wav.headers['content-type']).toBe('audio/wav');
+    expect(wav.rawPayload.subarray(0, 4).toString()).toBe('RIFF');
+    const none = techniques.find((t) => !t.example);
+    if (none)
+      expectError(
+        await server.app.inject({
+          url: `/api/v1/atlas/instruments/erhu/techniques/${none.id}/example`,
+        }),
+        400,
+        'INVALID_ARGUMENT',
+      );
+    expectError(
+      await server.app.inject({ url: '/api/v1/atlas/instruments/erhu/techniques/no-such/example' }),
+      404,
+      'NOT_FOUND',
+    );
+  });
+
   it('filters by family and tradition, and suggests near names', async () => {
     const res = await server.app.inject({
       url: '/api/v1/atlas/instruments?family=%E4%B8%9D&tradition=chinese',
@@ -230,6 +259,10 @@ describe('server: atlas, theory and data routes', () => {
     expect(JSON.stringify(p.json())).toContain('zh-pop-mobile');
     const w = await server.app.inject({ url: '/api/v1/mix/words' });
     expect(JSON.stringify(w.json())).toContain('温暖');
+    const r = await server.app.inject({ url: '/api/v1/mix/roles' });
+    expect(r.json<{ roles: string[] }>().roles).toEqual(
+      expect.arrayContaining(['lead-vocal', 'chinese-instrument']),
+    );
   });
 
   it('serves the OpenAPI document generated from the route schemas', async () => {

@@ -7,6 +7,7 @@
  */
 export { adaptMelody, resolveInstruments, type Adaptation, type AdaptOptions } from './advise.js';
 export { ornamentBends } from './expression.js';
+export { EXAMPLE_CATEGORIES, techniqueExample } from './example.js';
 export { adaptationBytes, ADAPTATION_MEDIA_TYPES, type AdaptationFormat } from './output.js';
 export {
   describeFit,

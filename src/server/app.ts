@@ -20,12 +20,18 @@ import {
   ADAPTATION_MEDIA_TYPES,
   adaptationBytes,
   adaptMelody,
+  EXAMPLE_CATEGORIES,
+  previewVoiceFor,
+  renderPreview,
+  techniqueExample,
   type AdaptationFormat,
   type AdaptOptions,
 } from '../arrange/index.js';
 import type { Instrument } from '../atlas/index.js';
+import { encodeWav } from '../audio/index.js';
 import { ZhiyinError } from '../errors/index.js';
 import { readScore, scoreToMelody, type Score } from '../notation/index.js';
+import { ROLES } from '../mix/index.js';
 import { detectMode, type ModeSystem } from '../theory/index.js';
 import { loadAtlas, loadLexicon, loadProfiles } from '../node/index.js';
 import { ApiError, errorBody } from './errors.js';
@@ -295,8 +301,33 @@ export async function createServer(options: ServerOptions): Promise<ZhiyinServer
         'NOT_FOUND',
         `no instrument "${id}" in the atlas: GET /api/v1/atlas/instruments?q=… finds one.`,
       );
-    return i;
+    return {
+      ...i,
+      techniques: i.techniques.map((t) => ({
+        ...t,
+        example: i.pitched && EXAMPLE_CATEGORIES.has(t.category),
+      })),
+    };
   });
+  app.get(
+    '/api/v1/atlas/instruments/:id/techniques/:technique/example',
+    { schema: S.techniqueExample },
+    async (request, reply) => {
+      const { id, technique } = request.params as { id: string; technique: string };
+      const i = atlas.get(id);
+      const t = i?.techniques.find((x) => x.id === technique);
+      if (!i || !t)
+        throw new ApiError('NOT_FOUND', `no technique "${technique}" of "${id}" in the atlas.`);
+      const samples = renderPreview(techniqueExample(i, t), {
+        voice: previewVoiceFor(i.family.orchestral),
+      });
+      const wav = encodeWav({ sampleRate: 44_100, channels: [samples] }, { format: 'pcm16' });
+      return reply
+        .type('audio/wav')
+        .header('cache-control', 'public, max-age=86400')
+        .send(Buffer.from(wav));
+    },
+  );
 
   // Theory and adaptation
   app.post('/api/v1/mode', { schema: S.mode }, async (request) => {
@@ -356,6 +387,11 @@ export async function createServer(options: ServerOptions): Promise<ZhiyinServer
     '/api/v1/mix/words',
     { schema: S.plain('The bilingual lexicon of semantic controls') },
     async () => lexicon,
+  );
+  app.get(
+    '/api/v1/mix/roles',
+    { schema: S.plain('The roles a mix object may have') },
+    async () => ({ roles: ROLES }),
   );
 
   // Uploads

@@ -86,6 +86,19 @@ export const atlasOne = {
   response: { 200: ANY, ...errors(400, 404) },
 };
 
+export const techniqueExample = {
+  tags: ['atlas'],
+  summary: "A technique's audio example: a short phrase in the instrument's tessitura, WAV",
+  params: {
+    type: 'object',
+    properties: {
+      id: { type: 'string', pattern: '^[a-z0-9-]{1,64}$' },
+      technique: { type: 'string', pattern: '^[a-z0-9-]{1,64}$' },
+    },
+    required: ['id', 'technique'],
+  },
+};
+
 const scoreInput = {
   upload: UPLOAD_ID,
   score: SCORE_TEXT,

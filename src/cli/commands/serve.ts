@@ -17,6 +17,7 @@ interface ServeFlags {
   concurrency: number;
   maxQueue: number;
   web?: string;
+  rateLimit: number;
 }
 
 export function registerServe(program: Command): void {
@@ -38,6 +39,12 @@ export function registerServe(program: Command): void {
       32,
     )
     .option('--web <dir>', 'folder of the built studio (default dist/web)')
+    .option(
+      '--rate-limit <n>',
+      'requests per client per minute (uploads and new jobs: a tenth)',
+      numberOption('--rate-limit', 10, 1e9, true),
+      6000,
+    )
     .action(async (opts: ServeFlags) => {
       const { closeServer, seedDemo, startServer } = await import('../../server/index.js');
       const token = opts.token ?? process.env.ZHIYIN_TOKEN;
@@ -49,6 +56,7 @@ export function registerServe(program: Command): void {
         ...(token && { token }),
         ...(existsSync(webDir) && { webDir }),
         queue: { concurrency: opts.concurrency, maxActive: opts.maxQueue },
+        rateLimitPerMinute: opts.rateLimit,
       });
       const say = (text: string) => process.stdout.write(`${text}\n`);
       const { requeued, failed } = server.recovered;
