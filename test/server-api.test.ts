@@ -431,6 +431,49 @@ describe('server: jobs', () => {
     );
   });
 
+  it('compares two recordings: vibrato and portamento effect sizes', async () => {
+    const a = (
+      await upload(
+        server,
+        'a.wav',
+        encodeWav(renderDemoPerformance(44_100, 62, 56), { format: 'pcm16' }),
+      )
+    ).json<{ id: string }>().id;
+    const b = (
+      await upload(
+        server,
+        'b.wav',
+        encodeWav(renderDemoPerformance(44_100, 67, 60), { format: 'pcm16' }),
+      )
+    ).json<{ id: string }>().id;
+    const res = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/jobs/compare',
+      payload: { uploads: [a, b], labels: ['slow', 'fast'] },
+    });
+    expect(res.statusCode, res.body).toBe(202);
+    const job = await waitForJob(server, res.json<JobRow>().id);
+    expect(job.state, JSON.stringify(job)).toBe('done');
+    const summary = (
+      job.result as {
+        summary: { pairs: { a: string; b: string; distributions: { measure: string }[] }[] };
+      }
+    ).summary;
+    expect(summary.pairs[0]).toMatchObject({ a: 'slow', b: 'fast' });
+    expect(summary.pairs[0]!.distributions.map((d) => d.measure)).toContain('vibratoRateHz');
+    const files = (job.result as { files: { name: string }[] }).files.map((f) => f.name);
+    expect(files).toEqual(['analysis-1.json', 'analysis-2.json', 'comparison.json']);
+    expectError(
+      await server.app.inject({
+        method: 'POST',
+        url: '/api/v1/jobs/compare',
+        payload: { uploads: [a] },
+      }),
+      400,
+      'INVALID_ARGUMENT',
+    );
+  });
+
   it('runs automix on a phone take and finds its offset', async () => {
     const backing = renderDemoMelody(44_100);
     const take = renderDemoTake(renderDemoPerformance(44_100), backing, { delaySeconds: 0.08 });
@@ -491,6 +534,68 @@ describe('server: jobs', () => {
     expect(JSON.stringify(report)).toContain('earbuds');
   });
 
+  it('mixes an uploaded mix project, its files named by upload', async () => {
+    const project = {
+      format: 'zhiyin-mix',
+      version: 1,
+      title: '茉莉花',
+      objects: [
+        {
+          id: 'erhu',
+          file: 'stems/erhu.wav',
+          role: 'chinese-instrument',
+          instrument: 'erhu',
+          descriptors: ['更温暖'],
+        },
+        { id: 'zheng', file: 'stems/zheng.wav', role: 'strings', pan: 0.2 },
+      ],
+    };
+    const up = await upload(server, 'song.json', JSON.stringify(project));
+    expect(up.statusCode, up.body).toBe(201);
+    expect(up.json()).toMatchObject({ kind: 'project', format: 'zhiyin-mix' });
+    const erhu = (
+      await upload(
+        server,
+        'erhu.wav',
+        encodeWav(renderDemoPerformance(44_100, 64), { format: 'pcm16' }),
+      )
+    ).json<{ id: string }>().id;
+    const zheng = (
+      await upload(
+        server,
+        'zheng.wav',
+        encodeWav(renderDemoMelody(44_100, 64), { format: 'pcm16' }),
+      )
+    ).json<{ id: string }>().id;
+    const post = (payload: object) =>
+      server.app.inject({ method: 'POST', url: '/api/v1/jobs/mix', payload });
+    const id = up.json<{ id: string }>().id;
+    expectError(
+      await post({ project: id, files: { 'stems/erhu.wav': erhu } }),
+      400,
+      'INVALID_ARGUMENT',
+    );
+    expectError(
+      await post({ project: id, files: {}, stems: [{ upload: erhu, id: 'a', role: 'keys' }] }),
+      400,
+      'INVALID_ARGUMENT',
+    );
+    expectError(await post({ project: erhu, files: {} }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    const res = await post({
+      project: id,
+      files: { 'stems/erhu.wav': erhu, 'stems/zheng.wav': zheng },
+      profile: 'car',
+    });
+    expect(res.statusCode, res.body).toBe(202);
+    const job = await waitForJob(server, res.json<JobRow>().id, 120);
+    expect(job.state, JSON.stringify(job)).toBe('done');
+    expect(JSON.stringify(job.result)).toContain('"profile":"car"');
+    // JSON that is not a mix project is refused, and a project with a path out of its folder too.
+    expectError(await upload(server, 'x.json', '{"hello": 1}'), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    const escape = { ...project, objects: [{ ...project.objects[0], file: '../../etc/passwd' }] };
+    expectError(await upload(server, 'bad.json', JSON.stringify(escape)), 400, 'INVALID_ARGUMENT');
+  });
+
   it('refuses bad job requests with their codes', async () => {
     const post = (kind: string, payload: unknown) =>
       server.app.inject({
@@ -526,6 +631,72 @@ describe('server: jobs', () => {
       404,
       'NOT_FOUND',
     );
+  });
+
+  it('lists jobs by state, and cancels only unfinished ones', async () => {
+    const s = await createServer({ dataDir: tmp() });
+    try {
+      const id = (
+        await upload(s, 'p.wav', encodeWav(renderDemoPerformance(44_100), { format: 'pcm16' }))
+      ).json<{ id: string }>().id;
+      const jobs: JobRow[] = [];
+      for (let k = 0; k < 3; k++)
+        jobs.push(
+          (
+            await s.app.inject({
+              method: 'POST',
+              url: '/api/v1/jobs/analyse',
+              payload: { upload: id },
+            })
+          ).json<JobRow>(),
+        );
+      // One runs at a time: the last is still queued; cancel it.
+      const cancel = await s.app.inject({
+        method: 'POST',
+        url: `/api/v1/jobs/${jobs[2]!.id}/cancel`,
+      });
+      expect(cancel.statusCode, cancel.body).toBe(200);
+      expect(cancel.json<JobRow>().state).toBe('cancelled');
+      expectError(
+        await s.app.inject({ method: 'POST', url: `/api/v1/jobs/${jobs[2]!.id}/cancel` }),
+        409,
+        'CONFLICT',
+      );
+      // An upload an unfinished job reads cannot be deleted.
+      const busy = await s.app.inject({ method: 'DELETE', url: `/api/v1/uploads/${id}` });
+      if (
+        (await s.app.inject({ url: `/api/v1/jobs/${jobs[1]!.id}` })).json<JobRow>().state !== 'done'
+      )
+        expectError(busy, 409, 'CONFLICT');
+      for (const j of jobs.slice(0, 2)) expect((await waitForJob(s, j.id)).state).toBe('done');
+      const done = await s.app.inject({ url: '/api/v1/jobs?state=done' });
+      expect(
+        done
+          .json<{ jobs: JobRow[] }>()
+          .jobs.map((j) => j.id)
+          .sort(),
+      ).toEqual(
+        jobs
+          .slice(0, 2)
+          .map((j) => j.id)
+          .sort(),
+      );
+      const cancelled = await s.app.inject({ url: '/api/v1/jobs?state=cancelled&limit=5' });
+      expect(cancelled.json<{ jobs: JobRow[] }>().jobs).toHaveLength(1);
+      expectError(await s.app.inject({ url: '/api/v1/jobs?state=lost' }), 400, 'INVALID_ARGUMENT');
+    } finally {
+      await closeServer(s);
+    }
+  });
+
+  it('refuses an oversized JSON body', async () => {
+    const res = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/mode',
+      payload: JSON.stringify({ score: 'x'.repeat(3 * 2 ** 20) }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expectError(res, 413, 'PAYLOAD_TOO_LARGE');
   });
 
   it('fails a job on a bad file with the reason, and deletes jobs and uploads', async () => {

@@ -114,6 +114,17 @@ describe.skipIf(!browserPath.path || !built)(`studio in a browser${why}`, () => 
     const text = await page.getByTestId('analysis').textContent();
     expect(text).toMatch(/\d+ notes/);
     await page.screenshot({ path: join(shots, 'studio-analyse.png'), fullPage: true });
+    // Compared with the demo performance: both contours and the effect sizes.
+    const demo = await page
+      .getByTestId('analyse-other')
+      .locator('option', { hasText: 'erhu-performance.wav' })
+      .getAttribute('value');
+    await page.getByTestId('analyse-other').selectOption(demo!);
+    await page.getByTestId('analyse-go').click();
+    await page.getByTestId('comparison').waitFor();
+    expect(await page.getByTestId('pitch-plot').locator('path').count()).toBe(2);
+    expect(await page.getByTestId('comparison').textContent()).toMatch(/vibrato rate/);
+    await page.screenshot({ path: join(shots, 'studio-analyse-compare.png'), fullPage: true });
   });
 
   it('runs an automix and downloads the mix', async () => {
@@ -142,6 +153,35 @@ describe.skipIf(!browserPath.path || !built)(`studio in a browser${why}`, () => 
     await page.getByTestId('mix-ab').waitFor({ timeout: 120_000 });
     expect(await page.getByTestId('loudness-meter').textContent()).toMatch(/Loudness/);
     await page.screenshot({ path: join(shots, 'studio-mix.png'), fullPage: true });
+  });
+
+  it('mixes an uploaded mix project whose files match the demo uploads by name', async () => {
+    const project = {
+      format: 'zhiyin-mix',
+      version: 1,
+      objects: [
+        { id: 'erhu', file: 'stems/erhu-performance.wav', role: 'chinese-instrument' },
+        { id: 'zheng', file: 'stems/jasmine-flower-plucked.wav', role: 'strings' },
+      ],
+    };
+    await page.getByTestId('mix-project-file').setInputFiles({
+      name: 'song.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(project)),
+    });
+    await expect.poll(() => page.locator('.project-files select').count()).toBe(2);
+    await expect
+      .poll(() =>
+        page
+          .locator('.project-files select')
+          .evaluateAll((s) => s.map((x) => (x as unknown as { value: string }).value)),
+      )
+      .toEqual([expect.stringMatching(/^[0-9a-f]{64}$/), expect.stringMatching(/^[0-9a-f]{64}$/)]);
+    await page.getByTestId('mix-go').click();
+    await expect
+      .poll(() => page.locator('.job-progress').getAttribute('data-state'), { timeout: 120_000 })
+      .toBe('done');
+    await page.getByTestId('mix-ab').waitFor({ timeout: 120_000 });
   });
 
   it('lists the jobs with their states', async () => {

@@ -31,7 +31,7 @@ import type { Instrument } from '../atlas/index.js';
 import { encodeWav } from '../audio/index.js';
 import { ZhiyinError } from '../errors/index.js';
 import { readScore, scoreToMelody, type Score } from '../notation/index.js';
-import { ROLES } from '../mix/index.js';
+import { checkProject, ROLES } from '../mix/index.js';
 import { detectMode, type ModeSystem } from '../theory/index.js';
 import { loadAtlas, loadLexicon, loadProfiles } from '../node/index.js';
 import { ApiError, errorBody } from './errors.js';
@@ -444,7 +444,7 @@ export async function createServer(options: ServerOptions): Promise<ZhiyinServer
     const users = store
       .jobs({ state: 'queued' })
       .concat(store.jobs({ state: 'running' }))
-      .filter((j) => uploadsOf(j.kind as JobKind, j.params).includes(id));
+      .filter((j) => uploadsOf(j.kind as JobKind, j.params).some((u) => u.id === id));
     if (users.length)
       throw new ApiError(
         'CONFLICT',
@@ -462,13 +462,31 @@ export async function createServer(options: ServerOptions): Promise<ZhiyinServer
       { schema: S.jobCreate(kind), config: heavyLimit },
       async (request, reply) => {
         const params = request.body as Record<string, unknown>;
-        for (const id of uploadsOf(kind, params)) {
-          const row = store.upload(id);
-          if (!row) throw new ApiError('NOT_FOUND', `no upload ${id}: upload the file first.`);
-          if (row.kind !== 'audio')
+        if (kind === 'mix' && !params.stems === !params.project)
+          throw new ApiError(
+            'INVALID_ARGUMENT',
+            'give either "stems" or a "project" upload with its "files", not both.',
+          );
+        for (const want of uploadsOf(kind, params)) {
+          const row = store.upload(want.id);
+          if (!row) throw new ApiError('NOT_FOUND', `no upload ${want.id}: upload the file first.`);
+          if (row.kind !== want.kind)
             throw new ApiError(
               'UNSUPPORTED_MEDIA_TYPE',
-              `upload ${id.slice(0, 12)} is a ${row.format} score; this job needs audio.`,
+              `upload ${want.id.slice(0, 12)} is ${row.kind === 'audio' ? `${row.format} audio` : `a ${row.format} ${row.kind}`}; this job needs ${want.kind === 'audio' ? 'audio' : 'a mix project'} there.`,
+            );
+        }
+        if (kind === 'mix' && typeof params.project === 'string') {
+          const project = checkProject(
+            JSON.parse(await readFile(blobPath(dataDir, params.project), 'utf8')),
+            'the mix project',
+          );
+          const files = (params.files ?? {}) as Record<string, string>;
+          const missing = project.objects.filter((o) => !o.mute && !files[o.file]);
+          if (missing.length)
+            throw new ApiError(
+              'INVALID_ARGUMENT',
+              `the project needs ${missing.map((o) => `"${o.file}"`).join(', ')}: upload each and name its upload in "files".`,
             );
         }
         const job = queue.submit(kind, params, request.ip);

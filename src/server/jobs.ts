@@ -1,15 +1,20 @@
 /**
  * The kinds of long work the server runs as jobs, and how each runs (inside a worker thread):
- * performance analysis, transcription, loudness, conversion, a mix of stems for a listener
+ * performance analysis, comparison of recordings, transcription, loudness, conversion, a mix of stems for a listener
  * profile, and automix. A job reads uploads from the blob store by id, writes its files into its
  * own folder under fixed names, and returns a plain-JSON summary; progress goes to `report`.
  * The request schemas live in api.ts; parameters arrive here already validated.
  */
-import { stat, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { analysisToJson, analysisToSvg, notesToMidi } from '../analysis/index.js';
+import {
+  analysisToJson,
+  analysisToSvg,
+  comparePerformances,
+  notesToMidi,
+} from '../analysis/index.js';
 import { ZhiyinError } from '../errors/index.js';
-import { checkProject, type MixObject, type MixOverrides } from '../mix/index.js';
+import { checkProject, type MixObject, type MixOverrides, type MixProject } from '../mix/index.js';
 import {
   analyzeFile,
   automixFiles,
@@ -21,6 +26,7 @@ import {
 
 export const JOB_KINDS = [
   'analyse',
+  'compare',
   'transcribe',
   'loudness',
   'convert',
@@ -31,6 +37,12 @@ export type JobKind = (typeof JOB_KINDS)[number];
 
 export interface AnalyseParams {
   upload: string;
+}
+export interface CompareParams {
+  /** Two to eight recordings, each its own group. */
+  uploads: string[];
+  /** Their names in the comparison (default: "recording 1" …). */
+  labels?: string[];
 }
 export interface TranscribeParams {
   upload: string;
@@ -56,7 +68,11 @@ export interface MixStem {
   descriptors?: string[];
 }
 export interface MixParams {
-  stems: MixStem[];
+  /** The objects, one per uploaded stem… */
+  stems?: MixStem[];
+  /** …or an uploaded mix project, with the upload that stands for each of its files. */
+  project?: string;
+  files?: Record<string, string>;
   profile?: string;
   overrides?: MixOverrides;
 }
@@ -125,6 +141,30 @@ async function analyse(p: AnalyseParams, ctx: JobContext): Promise<JobResult> {
   };
 }
 
+async function compare(p: CompareParams, ctx: JobContext): Promise<JobResult> {
+  const n = p.uploads.length;
+  const files: JobFile[] = [];
+  const groups = [];
+  for (const [k, id] of p.uploads.entries()) {
+    const stage = `analysing ${k + 1} of ${n}`;
+    ctx.report((0.95 * k) / n, stage);
+    const a = await analyzeFile(ctx.blob(id), {
+      onProgress: (f) => ctx.report((0.95 * (k + f)) / n, stage),
+    });
+    files.push(await put(ctx, `analysis-${k + 1}.json`, JSON_TYPE, analysisToJson(a)));
+    groups.push({ label: p.labels?.[k] ?? `recording ${k + 1}`, analyses: [a] });
+  }
+  const c = comparePerformances(groups);
+  files.push(await put(ctx, 'comparison.json', JSON_TYPE, JSON.stringify(c)));
+  return {
+    summary: {
+      groups: c.groups.map((g) => ({ label: g.label, notes: g.notes, proportions: g.proportions })),
+      pairs: c.pairs,
+    },
+    files,
+  };
+}
+
 async function transcribe(p: TranscribeParams, ctx: JobContext): Promise<JobResult> {
   ctx.report(0, 'transcribing');
   const notes = await transcribeFile(ctx.blob(p.upload), {
@@ -175,17 +215,10 @@ async function sizeOf(path: string): Promise<number> {
   return (await stat(path)).size;
 }
 
-/** The mix and its report, as mix and automix write them. */
-async function mixFiles(ctx: JobContext): Promise<JobFile[]> {
-  return [
-    { name: 'mix.wav', type: WAV, bytes: await sizeOf(join(ctx.folder, 'mix.wav')) },
-    { name: 'mix.json', type: JSON_TYPE, bytes: await sizeOf(join(ctx.folder, 'mix.json')) },
-  ];
-}
-
-async function mix(p: MixParams, ctx: JobContext): Promise<JobResult> {
+/** A project from the request's stems, each file an upload id. */
+function stemsProject(stems: MixStem[]): MixProject {
   const ids = new Set<string>();
-  for (const s of p.stems) {
+  for (const s of stems) {
     if (ids.has(s.id))
       throw new ZhiyinError(
         'INVALID_ARGUMENT',
@@ -193,11 +226,11 @@ async function mix(p: MixParams, ctx: JobContext): Promise<JobResult> {
       );
     ids.add(s.id);
   }
-  const project = checkProject(
+  return checkProject(
     {
       format: 'zhiyin-mix',
       version: 1,
-      objects: p.stems.map((s) => ({
+      objects: stems.map((s) => ({
         id: s.id,
         file: s.upload,
         role: s.role,
@@ -210,8 +243,38 @@ async function mix(p: MixParams, ctx: JobContext): Promise<JobResult> {
     },
     'the mix request',
   );
+}
+
+/** An uploaded project, each of its (unmuted) files mapped to an upload by the request. */
+async function uploadedProject(p: MixParams, ctx: JobContext): Promise<MixProject> {
+  const project = checkProject(
+    JSON.parse(await readFile(ctx.blob(p.project!), 'utf8')),
+    'the mix project',
+  );
+  const missing = project.objects.filter((o) => !o.mute && !p.files?.[o.file]).map((o) => o.file);
+  if (missing.length)
+    throw new ZhiyinError(
+      'INVALID_ARGUMENT',
+      `the project needs ${missing.join(', ')}: upload each and name its upload in "files".`,
+    );
+  return project;
+}
+
+/** The mix and its report, as mix and automix write them. */
+async function mixFiles(ctx: JobContext): Promise<JobFile[]> {
+  return [
+    { name: 'mix.wav', type: WAV, bytes: await sizeOf(join(ctx.folder, 'mix.wav')) },
+    { name: 'mix.json', type: JSON_TYPE, bytes: await sizeOf(join(ctx.folder, 'mix.json')) },
+  ];
+}
+
+async function mix(p: MixParams, ctx: JobContext): Promise<JobResult> {
+  const project = p.project ? await uploadedProject(p, ctx) : stemsProject(p.stems ?? []);
+  const locate = p.project
+    ? (o: MixObject) => ctx.blob(p.files![o.file]!)
+    : (o: MixObject) => ctx.blob(o.file);
   const out = join(ctx.folder, 'mix.wav');
-  const report = await mixProject(project, (o) => ctx.blob(o.file), out, {
+  const report = await mixProject(project, locate, out, {
     ...(p.profile !== undefined && { profile: p.profile }),
     ...(p.overrides && { overrides: p.overrides }),
     onProgress: (f, stage) => ctx.report(f, stage),
@@ -232,12 +295,22 @@ async function automixJob(p: AutomixParams, ctx: JobContext): Promise<JobResult>
   return { summary: report, files: await mixFiles(ctx) };
 }
 
-/** The uploads a job's parameters name (checked to exist before the job is accepted). */
-export function uploadsOf(kind: JobKind, params: unknown): string[] {
+/** The uploads a job's parameters name, and what each must be (checked before it is accepted). */
+export function uploadsOf(
+  kind: JobKind,
+  params: unknown,
+): { id: string; kind: 'audio' | 'project' }[] {
+  const audio = (id: string) => ({ id, kind: 'audio' as const });
   const p = params as Record<string, unknown>;
-  if (kind === 'mix') return (p.stems as MixStem[]).map((s) => s.upload);
-  if (kind === 'automix') return [p.vocal as string, p.backing as string];
-  return [p.upload as string];
+  if (kind === 'mix') {
+    const m = p as MixParams;
+    if (m.project)
+      return [{ id: m.project, kind: 'project' }, ...Object.values(m.files ?? {}).map(audio)];
+    return (m.stems ?? []).map((s) => audio(s.upload));
+  }
+  if (kind === 'automix') return [audio(p.vocal as string), audio(p.backing as string)];
+  if (kind === 'compare') return (p.uploads as string[]).map(audio);
+  return [audio(p.upload as string)];
 }
 
 /** Runs one job. */
@@ -245,6 +318,8 @@ export async function runJob(kind: JobKind, params: unknown, ctx: JobContext): P
   switch (kind) {
     case 'analyse':
       return analyse(params as AnalyseParams, ctx);
+    case 'compare':
+      return compare(params as CompareParams, ctx);
     case 'transcribe':
       return transcribe(params as TranscribeParams, ctx);
     case 'loudness':

@@ -181,6 +181,19 @@ const JOB_BODIES: Record<JobKind, object> = {
     required: ['upload'],
     properties: { upload: UPLOAD_ID },
   },
+  compare: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['uploads'],
+    properties: {
+      uploads: { type: 'array', minItems: 2, maxItems: 8, items: UPLOAD_ID },
+      labels: {
+        type: 'array',
+        maxItems: 8,
+        items: { type: 'string', minLength: 1, maxLength: 60 },
+      },
+    },
+  },
   transcribe: {
     type: 'object',
     additionalProperties: false,
@@ -208,8 +221,16 @@ const JOB_BODIES: Record<JobKind, object> = {
   mix: {
     type: 'object',
     additionalProperties: false,
-    required: ['stems'],
+    description:
+      'either "stems", or a "project" upload with "files" naming the upload for each of its files',
     properties: {
+      project: UPLOAD_ID,
+      files: {
+        type: 'object',
+        maxProperties: 64,
+        propertyNames: { minLength: 1, maxLength: 300 },
+        additionalProperties: UPLOAD_ID,
+      },
       stems: {
         type: 'array',
         minItems: 1,
@@ -256,6 +277,7 @@ const JOB_BODIES: Record<JobKind, object> = {
 
 const JOB_SUMMARY: Record<JobKind, string> = {
   analyse: 'Performance analysis of a recording: pitch contour, notes, vibrato, slides, ornaments',
+  compare: 'Compare recordings: vibrato and portamento distributions with effect sizes',
   transcribe: 'Transcribe a recording into notes (MIDI)',
   loudness: "A recording's loudness (BS.1770-4 / EBU R128): integrated, range, true peak",
   convert: 'Convert audio to WAV (rate, channels, sample format, loudness normalisation)',
@@ -298,7 +320,10 @@ export const jobFile = {
   summary: 'A file a finished job wrote',
   params: {
     type: 'object',
-    properties: { id: JOB_ID, name: { type: 'string', pattern: '^[a-z0-9]+\\.[a-z0-9]+$' } },
+    properties: {
+      id: JOB_ID,
+      name: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,40}\\.[a-z0-9]{1,8}$' },
+    },
     required: ['id', 'name'],
   },
 };

@@ -6,6 +6,8 @@
  */
 import Database from 'better-sqlite3';
 
+export type UploadKind = 'audio' | 'score' | 'project';
+
 export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
 export interface UploadRow {
@@ -13,8 +15,8 @@ export interface UploadRow {
   id: string;
   /** The name the client gave, sanitised (for display and downloads only). */
   name: string;
-  /** What the bytes are: 'audio' or 'score'. */
-  kind: 'audio' | 'score';
+  /** What the bytes are: audio, a score or a mix project. */
+  kind: UploadKind;
   /** The container or score format sniffed from the bytes (wav, mp3, mp4, musicxml, midi …). */
   format: string;
   bytes: number;
@@ -63,7 +65,7 @@ interface RawJob {
 interface RawUpload {
   id: string;
   name: string;
-  kind: 'audio' | 'score';
+  kind: UploadKind;
   format: string;
   bytes: number;
   seconds: number | null;

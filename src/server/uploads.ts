@@ -2,7 +2,7 @@
  * Uploads: a file streams to a temporary file in the data folder while its SHA-256 and size are
  * counted (never held whole in memory), is refused past the size limit, has its type sniffed
  * from its bytes (never from its name), is checked (an audio header probed for its length, a
- * score parsed), then is flushed to disk and renamed to blobs/<first two hex>/<hash>: the same
+ * score parsed, a mix project checked), then is flushed to disk and renamed to blobs/<first two hex>/<hash>: the same
  * bytes are stored once. The client's name is kept, sanitised, for display only.
  */
 import { createHash, randomUUID } from 'node:crypto';
@@ -13,10 +13,13 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { id3v2Size, sniffContainer } from '../audio/index.js';
 import { isZhiyinError, ZhiyinError } from '../errors/index.js';
+import { checkProject } from '../mix/index.js';
 import { MAX_SCORE_BYTES, readScore, sniffScore } from '../notation/index.js';
 import { probeAudioFile } from '../node/index.js';
 import { ApiError } from './errors.js';
 import type { Store, UploadRow } from './store.js';
+
+const MAX_PROJECT_BYTES = 1 << 20;
 
 export interface UploadLimits {
   /** Largest upload, bytes (default 200 MiB). */
@@ -82,6 +85,23 @@ async function identify(
       );
     return { kind: 'audio', format: audio.container, seconds };
   }
+  if (/^\s*\{/.test(new TextDecoder().decode(first.subarray(0, 64)))) {
+    if (bytes > MAX_PROJECT_BYTES)
+      throw new ApiError('PAYLOAD_TOO_LARGE', 'a mix project is at most 1 MiB of JSON.');
+    let json: unknown;
+    try {
+      json = JSON.parse(await readFile(path, 'utf8'));
+    } catch (e) {
+      throw new ZhiyinError(
+        'CORRUPT_DATA',
+        `the upload looks like JSON but is not valid (${(e as Error).message.split('\n')[0]}).`,
+      );
+    }
+    if ((json as { format?: unknown } | null)?.format === 'zhiyin-mix') {
+      checkProject(json, 'the mix project');
+      return { kind: 'project', format: 'zhiyin-mix', seconds: null };
+    }
+  }
   const score = sniffScore(first);
   if (score) {
     if (bytes > MAX_SCORE_BYTES)
@@ -94,7 +114,7 @@ async function identify(
   }
   throw new ApiError(
     'UNSUPPORTED_MEDIA_TYPE',
-    'the upload is neither audio Zhiyin reads (WAV, FLAC, MP3, Ogg, M4A/MP4, WebM, AIFF …) nor a score (MusicXML, MXL, MIDI, ABC, kern).',
+    'the upload is neither audio Zhiyin reads (WAV, FLAC, MP3, Ogg, M4A/MP4, WebM, AIFF …), a score (MusicXML, MXL, MIDI, ABC, kern) nor a mix project (JSON with "format": "zhiyin-mix").',
   );
 }
 

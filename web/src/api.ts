@@ -7,7 +7,7 @@
 export interface Upload {
   id: string;
   name: string;
-  kind: 'audio' | 'score';
+  kind: 'audio' | 'score' | 'project';
   format: string;
   bytes: number;
   seconds: number | null;

@@ -37,7 +37,7 @@ export function JobProgress({ job }: { job: Job | undefined }) {
 
 /** Chooses an upload of one kind, or uploads a new file (which is then chosen). */
 export function UploadPicker(props: {
-  kind: 'audio' | 'score';
+  kind: 'audio' | 'score' | 'project';
   label: string;
   value: string;
   onChange: (id: string) => void;

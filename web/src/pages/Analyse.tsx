@@ -8,7 +8,62 @@ import { getBlob, runJob, type Job } from '../api';
 import { ErrorBox, JobProgress, UploadPicker, useDefaultUpload } from '../components/common';
 import { PitchPlot, type AnalysisJson } from '../components/PitchPlot';
 import { decodeMono, Waveform } from '../components/Waveform';
-import { pick, useT } from '../i18n';
+import { pick, useT, type Key } from '../i18n';
+
+interface Comparison {
+  pairs: {
+    distributions: { measure: Key; cliffsDelta: number; magnitude: Key; p: number }[];
+    proportions: { measure: Key; cohensH: number; magnitude: Key }[];
+    summary: string[];
+  }[];
+}
+
+/** The pair's effect sizes (second recording against the first), labelled in either language. */
+function ComparisonTable({ c }: { c: Comparison }) {
+  const { t, lang } = useT();
+  const pair = c.pairs[0];
+  if (!pair) return null;
+  return (
+    <div data-testid="comparison">
+      <h3>{t('comparison')}</h3>
+      <table>
+        <thead>
+          <tr>
+            <th>{t('measure')}</th>
+            <th>{t('effect')}</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {pair.distributions.map((d) => (
+            <tr key={d.measure}>
+              <td>{t(d.measure)}</td>
+              <td>
+                Cliff δ {Number.isFinite(d.cliffsDelta) ? d.cliffsDelta.toFixed(2) : '—'}
+                {Number.isFinite(d.p) ? ` (p = ${d.p.toFixed(3)})` : ''}
+              </td>
+              <td>{t(d.magnitude)}</td>
+            </tr>
+          ))}
+          {pair.proportions.map((d) => (
+            <tr key={d.measure}>
+              <td>{t(d.measure)}</td>
+              <td>Cohen h {Number.isFinite(d.cohensH) ? d.cohensH.toFixed(2) : '—'}</td>
+              <td>{t(d.magnitude)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {lang === 'en' && (
+        <ul>
+          {pair.summary.map((line) => (
+            <li key={line}>{line}</li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
 
 async function analyse(upload: string, onJob: (j: Job) => void): Promise<AnalysisJson> {
   const job = await runJob('analyse', { upload }, onJob);
@@ -24,6 +79,7 @@ export function AnalysePage() {
   const [other, setOther] = useState('');
   const [job, setJob] = useState<Job>();
   const [analyses, setAnalyses] = useState<AnalysisJson[]>([]);
+  const [comparison, setComparison] = useState<Comparison>();
   const [audioUrl, setAudioUrl] = useState<string>();
   const [samples, setSamples] = useState<Float32Array>();
   const [cursor, setCursor] = useState<number>();
@@ -48,9 +104,18 @@ export function AnalysePage() {
       decodeMono(blob)
         .then((d) => setSamples(d.samples))
         .catch(() => setSamples(undefined));
-      const first = await analyse(upload, setJob);
-      const second = other ? await analyse(other, setJob) : undefined;
-      setAnalyses(second ? [first, second] : [first]);
+      setComparison(undefined);
+      if (!other) {
+        setAnalyses([await analyse(upload, setJob)]);
+        return;
+      }
+      // Two recordings: one compare job analyses both and measures their differences.
+      const job = await runJob('compare', { uploads: [upload, other] }, setJob);
+      if (job.state !== 'done') return;
+      const read = async (name: string) =>
+        JSON.parse(await (await getBlob(`/jobs/${job.id}/files/${name}`)).text()) as AnalysisJson;
+      setAnalyses([await read('analysis-1.json'), await read('analysis-2.json')]);
+      setComparison(job.result!.summary as Comparison);
     } catch (e) {
       setError(e);
     }
@@ -78,6 +143,7 @@ export function AnalysePage() {
           value={other}
           onChange={setOther}
           allowNone
+          testId="analyse-other"
         />
         <button onClick={() => void go()} disabled={!upload} data-testid="analyse-go">
           {t('analyse')}
@@ -106,6 +172,7 @@ export function AnalysePage() {
           )}
           <h3>{t('pitchContour')}</h3>
           <PitchPlot analyses={analyses} {...(cursor !== undefined && { cursor })} />
+          {comparison && <ComparisonTable c={comparison} />}
           <h3>{t('events')}</h3>
           <ul className="events">
             {[...counts.values()].map((c) => (

@@ -5,7 +5,7 @@
  * (our BS.1770 meter over the decoded audio) and the report.
  */
 import { useEffect, useRef, useState } from 'react';
-import { getBlob, getJson, runJob, type Job } from '../api';
+import { getBlob, getJson, listUploads, runJob, type Job } from '../api';
 import { ErrorBox, JobProgress, UploadPicker, useDefaultUpload } from '../components/common';
 import { decodeMono } from '../components/Waveform';
 import { at, momentarySeries } from '../components/meter';
@@ -40,6 +40,8 @@ export function MixPage() {
   const [words, setWords] = useState<Word[]>([]);
   const [roles, setRoles] = useState<string[]>([]);
   const [chosenWords, setChosenWords] = useState<string[]>([]);
+  const [project, setProject] = useState('');
+  const [fileMap, setFileMap] = useState<Record<string, string>>({});
   const [job, setJob] = useState<Job>();
   const [tracks, setTracks] = useState<{ a: Track; b: Track }>();
   const [side, setSide] = useState<'a' | 'b'>('b');
@@ -86,26 +88,46 @@ export function MixPage() {
     frame = requestAnimationFrame(tick);
     return () => cancelAnimationFrame(frame);
   }, []);
+  // A chosen project: list its files, each matched to an upload of the same name where one exists.
+  useEffect(() => {
+    if (!project) return;
+    (async () => {
+      const json = JSON.parse(await (await getBlob(`/uploads/${project}/content`)).text()) as {
+        objects: { file: string; mute?: boolean }[];
+      };
+      const uploads = await listUploads();
+      const map: Record<string, string> = {};
+      for (const o of json.objects.filter((x) => !x.mute)) {
+        const base = o.file.split('/').pop();
+        map[o.file] = uploads.find((u) => u.kind === 'audio' && u.name === base)?.id ?? '';
+      }
+      setFileMap(map);
+    })().catch(setError);
+  }, [project]);
   const render = async () => {
     setError(undefined);
     setTracks(undefined);
     try {
-      const used = stems.filter((s) => s.upload);
+      const used = project
+        ? Object.values(fileMap).map((upload) => ({ upload, role: 'other' }))
+        : stems.filter((s) => s.upload);
       const lead = used.findIndex((s) =>
         ['lead-vocal', 'chinese-instrument', 'dialogue'].includes(s.role),
       );
       const done = await runJob(
         'mix',
-        {
-          stems: used.map((s, i) => ({
-            upload: s.upload,
-            id: `stem${i + 1}`,
-            role: s.role,
-            ...(i === lead && { importance: 3 }),
-            ...(i === lead && chosenWords.length && { descriptors: chosenWords }),
-          })),
-          profile,
-        },
+        project
+          ? { project, files: fileMap, profile }
+          : {
+              stems: used.map((s, i) => ({
+                upload: s.upload,
+                id: `stem${i + 1}`,
+                role: s.role,
+                ...(i === lead && { importance: 3 }),
+                ...(i === lead && chosenWords.length && { descriptors: chosenWords }),
+              })),
+              profile,
+            },
         setJob,
       );
       if (done.state !== 'done') return;
@@ -220,6 +242,30 @@ export function MixPage() {
         {t('addStem')}
       </button>
       <div className="row">
+        <UploadPicker
+          kind="project"
+          label={t('orProject')}
+          value={project}
+          onChange={setProject}
+          allowNone
+          testId="mix-project"
+        />
+      </div>
+      {project && (
+        <div className="project-files">
+          <h4>{t('projectFiles')}</h4>
+          {Object.keys(fileMap).map((file) => (
+            <UploadPicker
+              key={file}
+              kind="audio"
+              label={file}
+              value={fileMap[file]!}
+              onChange={(id) => setFileMap({ ...fileMap, [file]: id })}
+            />
+          ))}
+        </div>
+      )}
+      <div className="row">
         <label>
           {t('profile')}
           <select
@@ -255,7 +301,7 @@ export function MixPage() {
       </div>
       <button
         onClick={() => void render()}
-        disabled={!stems.some((s) => s.upload)}
+        disabled={project ? Object.values(fileMap).some((id) => !id) : !stems.some((s) => s.upload)}
         data-testid="mix-go"
       >
         {t('render')}
