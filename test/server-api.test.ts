@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { repoRoot } from './shared-data.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeWav, type PlanarAudio } from '../src/audio/index.js';
 import { renderDemoPerformance, renderDemoTake, renderDemoMelody } from '../src/node/index.js';
@@ -792,6 +793,28 @@ describe('server: limits and security', () => {
         headers: { authorization: 'Bearer correct horse battery staple' },
       });
       expect(ok.statusCode).toBe(200);
+    } finally {
+      await closeServer(s);
+    }
+  });
+
+  it("serves the studio's files and nothing outside them", async () => {
+    const webDir = join(repoRoot, 'dist', 'web');
+    const s = await createServer({ dataDir: tmp(), webDir });
+    try {
+      const page = await s.app.inject({ url: '/' });
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('<div id="root">');
+      // Unknown pages fall back to the studio (its hash routes); unknown API routes do not.
+      expect((await s.app.inject({ url: '/some/page' })).body).toContain('<div id="root">');
+      for (const url of [
+        '/../../etc/passwd',
+        '/assets/..%2f..%2f..%2fpackage.json',
+        '/%2e%2e/%2e%2e/etc/passwd',
+      ]) {
+        const res = await s.app.inject({ url });
+        expect(res.body, url).not.toMatch(/root:x:0|"name": "zhiyin"/);
+      }
     } finally {
       await closeServer(s);
     }

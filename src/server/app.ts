@@ -34,7 +34,7 @@ import { readScore, scoreToMelody, type Score } from '../notation/index.js';
 import { checkProject, ROLES } from '../mix/index.js';
 import { detectMode, type ModeSystem } from '../theory/index.js';
 import { loadAtlas, loadLexicon, loadProfiles } from '../node/index.js';
-import { ApiError, errorBody } from './errors.js';
+import { ApiError, errorBody, type ApiErrorCode } from './errors.js';
 import { JOB_KINDS, uploadsOf, type JobKind } from './jobs.js';
 import { JobQueue } from './queue.js';
 import { Store, type JobRow } from './store.js';
@@ -84,6 +84,24 @@ function instrumentSummary(i: Instrument) {
     ...(i.range && { range: i.range }),
     techniques: i.techniques.length,
   };
+}
+
+/** A 4xx from Fastify or a plugin (body parser, multipart, static files) in our codes. */
+function frameworkError(
+  status: number,
+  code: string | undefined,
+  message: string,
+): { status: number; code: ApiErrorCode; message: string } {
+  if (code === 'FST_INVALID_MULTIPART_CONTENT_TYPE' || status === 415)
+    return { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message };
+  if (status === 403)
+    return { status, code: 'FORBIDDEN', message: "that path lies outside the studio's files." };
+  const codes: Record<number, ApiErrorCode> = {
+    404: 'NOT_FOUND',
+    413: 'PAYLOAD_TOO_LARGE',
+    429: 'RATE_LIMITED',
+  };
+  return { status, code: codes[status] ?? 'INVALID_ARGUMENT', message };
 }
 
 function digest(text: string): Buffer {
@@ -151,22 +169,7 @@ export async function createServer(options: ServerOptions): Promise<ZhiyinServer
       if (error.validation) {
         body = { status: 400, code: 'INVALID_ARGUMENT', message: `${error.message}.` };
       } else if (body.code === 'INTERNAL' && error.statusCode && error.statusCode < 500) {
-        const s = error.statusCode;
-        const code =
-          s === 404
-            ? 'NOT_FOUND'
-            : s === 413
-              ? 'PAYLOAD_TOO_LARGE'
-              : s === 415 || error.code === 'FST_INVALID_MULTIPART_CONTENT_TYPE'
-                ? 'UNSUPPORTED_MEDIA_TYPE'
-                : s === 429
-                  ? 'RATE_LIMITED'
-                  : 'INVALID_ARGUMENT';
-        body = {
-          status: code === 'UNSUPPORTED_MEDIA_TYPE' ? 415 : s,
-          code,
-          message: error.message,
-        };
+        body = frameworkError(error.statusCode, error.code, error.message);
       } else if (body.code === 'INTERNAL') {
         request.log.error(error);
         console.error(error);

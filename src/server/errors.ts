@@ -15,7 +15,8 @@ export type ServerErrorCode =
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'CONFLICT'
   | 'INTERRUPTED'
-  | 'INTERNAL';
+  | 'INTERNAL'
+  | 'FORBIDDEN';
 
 export type ApiErrorCode = ErrorCode | ServerErrorCode;
 
@@ -37,6 +38,7 @@ const STATUS: Record<ApiErrorCode, number> = {
   CONFLICT: 409,
   INTERRUPTED: 500,
   INTERNAL: 500,
+  FORBIDDEN: 403,
 };
 
 /** An error the server answers with: a code, a status and a one-line message. */
