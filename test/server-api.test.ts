@@ -475,6 +475,50 @@ describe('server: jobs', () => {
     );
   });
 
+  it('converts to WAV at a loudness, and transcribes to MIDI', async () => {
+    const id = (
+      await upload(server, 'tone48.wav', encodeWav(tone(3, -30), { format: 'float32' }))
+    ).json<{ id: string }>().id;
+    const conv = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/jobs/convert',
+      payload: { upload: id, sampleRate: 44_100, format: 'pcm24', normalizeLufs: -16 },
+    });
+    expect(conv.statusCode, conv.body).toBe(202);
+    const converted = await waitForJob(server, conv.json<JobRow>().id);
+    expect(converted.state, JSON.stringify(converted)).toBe('done');
+    const out = (
+      converted.result as {
+        summary: { output: { sampleRate: number }; outputLoudness: { integratedLufs: number } };
+      }
+    ).summary;
+    expect(out.output.sampleRate).toBe(44_100);
+    expect(out.outputLoudness.integratedLufs).toBeCloseTo(-16, 1);
+    const wav = await server.app.inject({
+      url: `/api/v1/jobs/${converted.id}/files/converted.wav`,
+    });
+    expect(wav.rawPayload.subarray(0, 4).toString()).toBe('RIFF');
+
+    const perf = (
+      await upload(
+        server,
+        'perf-t.wav',
+        encodeWav(renderDemoPerformance(44_100, 65), { format: 'pcm16' }),
+      )
+    ).json<{ id: string }>().id;
+    const tr = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/jobs/transcribe',
+      payload: { upload: perf },
+    });
+    expect(tr.statusCode, tr.body).toBe(202);
+    const transcribed = await waitForJob(server, tr.json<JobRow>().id, 120);
+    expect(transcribed.state, JSON.stringify(transcribed)).toBe('done');
+    expect((transcribed.result as { summary: { notes: number } }).summary.notes).toBeGreaterThan(3);
+    const midi = await server.app.inject({ url: `/api/v1/jobs/${transcribed.id}/files/notes.mid` });
+    expect(midi.rawPayload.subarray(0, 4).toString()).toBe('MThd');
+  });
+
   it('runs automix on a phone take and finds its offset', async () => {
     const backing = renderDemoMelody(44_100);
     const take = renderDemoTake(renderDemoPerformance(44_100), backing, { delaySeconds: 0.08 });
