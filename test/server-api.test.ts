@@ -6,7 +6,7 @@
  * queue, too many requests) with their status and stable error code.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from './shared-data.js';
@@ -876,5 +876,129 @@ describe('server: limits and security', () => {
     } finally {
       await closeServer(s);
     }
+  });
+});
+
+describe('server: hostile and unlucky requests', () => {
+  it('checks the token however the path is spelt, and rate-limits guesses', async () => {
+    const s = await createServer({ dataDir: tmp(), token: 's3cret', rateLimitPerMinute: 6 });
+    try {
+      for (const url of ['/api/%761/health', '/api/v%31/jobs', '/api/v1/%68ealth'])
+        expect((await s.app.inject({ url })).statusCode, url).not.toBe(200);
+      expect((await s.app.inject({ method: 'HEAD', url: '/api/v1/health' })).statusCode).toBe(401);
+      const codes: number[] = [];
+      for (let k = 0; k < 8; k++)
+        codes.push(
+          (
+            await s.app.inject({
+              url: '/api/v1/jobs',
+              headers: { authorization: `Bearer guess${k}` },
+            })
+          ).statusCode,
+        );
+      // Every request counts, the four above too: two guesses are answered, then 429.
+      expect(codes.slice(0, 2)).toEqual([401, 401]);
+      expect(codes.slice(2).every((c) => c === 429)).toBe(true);
+    } finally {
+      await closeServer(s);
+    }
+  });
+
+  it('keys the rate limit on the address, not on a header the client chooses', async () => {
+    const s = await createServer({ dataDir: tmp(), rateLimitPerMinute: 5 });
+    try {
+      const codes: number[] = [];
+      for (let k = 0; k < 8; k++)
+        codes.push(
+          (await s.app.inject({ url: '/api/v1/health', headers: { authorization: `x${k}` } }))
+            .statusCode,
+        );
+      expect(codes.at(-1)).toBe(429);
+    } finally {
+      await closeServer(s);
+    }
+  });
+
+  it('refuses a melody too long to adapt on the request thread', async () => {
+    const bar = 'A|c2d e>fe|d2B G>AB|c2A A>^GA|B2^G E2A|\n';
+    const score = `X:1\nT:long\nM:6/8\nL:1/8\nK:Am\n${bar.repeat(400)}`;
+    const res = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/adapt',
+      payload: { score },
+    });
+    expectError(res, 413, 'PAYLOAD_TOO_LARGE');
+  });
+
+  it('answers a malformed multipart body, a wrong field and a repeated upload properly', async () => {
+    const broken = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/uploads',
+      payload: '--b\r\nContent-Disposition: form-data; name="file"; filename="x.wav"\r\n\r\nRIFF',
+      headers: { 'content-type': 'multipart/form-data; boundary=b' },
+    });
+    expect([400, 415, 422]).toContain(broken.statusCode);
+    expect(broken.json<{ error: { code: string } }>().error.code).not.toBe('INTERNAL');
+    const wav = encodeWav(tone(1, -26), { format: 'pcm16' });
+    expectError(
+      await upload(server, 'x.wav', wav).then(() =>
+        server.app.inject({
+          method: 'POST',
+          url: '/api/v1/uploads',
+          ...multipart('x.wav', wav, 'audio'),
+        }),
+      ),
+      400,
+      'INVALID_ARGUMENT',
+    );
+    expect((await upload(server, 'x.wav', wav)).statusCode).toBe(200); // stored already
+  });
+
+  it('answers 404 in its own shape when a stored file has gone', async () => {
+    const s = await createServer({ dataDir: tmp() });
+    try {
+      const wav = encodeWav(tone(1, -26), { format: 'pcm16' });
+      const id = (await upload(s, 'gone.wav', wav)).json<{ id: string }>().id;
+      rmSync(join(s.queue.blobFolder, id.slice(0, 2), id));
+      expectError(await s.app.inject({ url: `/api/v1/uploads/${id}/content` }), 404, 'NOT_FOUND');
+    } finally {
+      await closeServer(s);
+    }
+  });
+
+  it("refuses a second server on the same data folder, and takes over a dead one's lock", async () => {
+    const dir = tmp();
+    const first = await createServer({ dataDir: dir });
+    try {
+      await expect(createServer({ dataDir: dir })).rejects.toThrow(
+        /already serves|another Zhiyin server/,
+      );
+    } finally {
+      await closeServer(first);
+    }
+    writeFileSync(join(dir, 'zhiyin.lock'), '999999'); // a process that is not running
+    const again = await createServer({ dataDir: dir });
+    await closeServer(again);
+  });
+
+  it('closes at once while a browser follows a running job', async () => {
+    const s = await startServer({ dataDir: tmp(), port: 0 });
+    const id = (
+      await upload(s, 'p.wav', encodeWav(renderDemoPerformance(44_100, 57), { format: 'pcm16' }))
+    ).json<{ id: string }>().id;
+    const job = (
+      await s.app.inject({
+        method: 'POST',
+        url: '/api/v1/jobs/transcribe',
+        payload: { upload: id },
+      })
+    ).json<JobRow>();
+    const res = await fetch(`${s.url}/api/v1/jobs/${job.id}/events`);
+    const reader = res.body!.getReader();
+    await reader.read(); // the first event
+    const t0 = Date.now();
+    await closeServer(s);
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(job).not.toHaveProperty('client');
   });
 });

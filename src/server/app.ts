@@ -7,8 +7,8 @@
  * Events. The web studio, when built, is served from the same origin.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
@@ -29,13 +29,15 @@ import {
 } from '../arrange/index.js';
 import type { Instrument } from '../atlas/index.js';
 import { encodeWav } from '../audio/index.js';
-import { ZhiyinError } from '../errors/index.js';
+import { isZhiyinError, ZhiyinError } from '../errors/index.js';
 import { readScore, scoreToMelody, type Score } from '../notation/index.js';
 import { checkProject, ROLES } from '../mix/index.js';
 import { detectMode, type ModeSystem } from '../theory/index.js';
 import { loadAtlas, loadLexicon, loadProfiles } from '../node/index.js';
 import { ApiError, errorBody, type ApiErrorCode } from './errors.js';
 import { JOB_KINDS, uploadsOf, type JobKind } from './jobs.js';
+import { JobEventStreams } from './events.js';
+import { lockDataFolder } from './lock.js';
 import { JobQueue } from './queue.js';
 import { Store, type JobRow } from './store.js';
 import { blobPath, receiveUpload, type UploadLimits } from './uploads.js';
@@ -104,6 +106,32 @@ function frameworkError(
   return { status, code: codes[status] ?? 'INVALID_ARGUMENT', message };
 }
 
+/** Errors of a multipart body that the parser (busboy) found broken, as a 400. */
+function malformedForm(e: unknown): unknown {
+  if (e instanceof ApiError || isZhiyinError(e)) return e;
+  const status = (e as { statusCode?: number }).statusCode;
+  if (status && status >= 400 && status < 500) return e;
+  return new ApiError(
+    'INVALID_ARGUMENT',
+    `the multipart body is malformed (${(e as Error).message?.split('\n')[0] ?? 'unreadable'}): send the file as multipart/form-data in a field named "file".`,
+  );
+}
+
+/** A stored file as the answer, or 404 when it has gone (deleted while asked for). */
+async function sendStored(
+  reply: FastifyReply,
+  path: string,
+  type: string,
+  disposition: string,
+): Promise<FastifyReply> {
+  const handle = await open(path, 'r').catch(() => undefined);
+  if (!handle) throw new ApiError('NOT_FOUND', 'the file is no longer there: it was deleted.');
+  return reply
+    .type(type)
+    .header('content-disposition', disposition)
+    .send(handle.createReadStream());
+}
+
 function digest(text: string): Buffer {
   return createHash('sha256').update(text).digest();
 }
@@ -130,22 +158,50 @@ async function scoreFrom(
 }
 
 /**
+ * Mode and adaptation run on the request's thread (they are quick for a melody), so a melody
+ * is bounded: 4,000 notes take about half a second to adapt for every instrument.
+ */
+const MAX_MELODY_NOTES = 4000;
+
+function boundedMelody(score: Score): Score {
+  if (score.notes.length > MAX_MELODY_NOTES)
+    throw new ApiError(
+      'PAYLOAD_TOO_LARGE',
+      `the melody has ${score.notes.length} notes; the server adapts at most ${MAX_MELODY_NOTES}: send a section of it.`,
+    );
+  return score;
+}
+
+/**
  * Builds the server: opens the data folder, recovers interrupted jobs, registers the routes.
  * Call `app.listen` to serve, `closeServer` to stop.
  * @example const { app } = await createServer({ dataDir: 'data' }); await app.listen({ port: 8717 });
  */
 export async function createServer(options: ServerOptions): Promise<ZhiyinServer> {
   const dataDir = options.dataDir;
-  await mkdir(join(dataDir, 'blobs'), { recursive: true });
-  await mkdir(join(dataDir, 'jobs'), { recursive: true });
-  // Partial uploads of a previous run are never answered for: clear them.
-  await rm(join(dataDir, 'tmp'), { recursive: true, force: true });
-  const store = new Store(join(dataDir, 'zhiyin.db'));
+  let unlock: (() => void) | undefined;
+  let store: Store;
+  try {
+    await mkdir(join(dataDir, 'blobs'), { recursive: true });
+    await mkdir(join(dataDir, 'jobs'), { recursive: true });
+    unlock = lockDataFolder(dataDir);
+    // Partial uploads of a previous run are never answered for: clear them.
+    await rm(join(dataDir, 'tmp'), { recursive: true, force: true });
+    store = new Store(join(dataDir, 'zhiyin.db'));
+  } catch (e) {
+    unlock?.();
+    if (isZhiyinError(e)) throw e;
+    throw new ZhiyinError(
+      'IO_ERROR',
+      `cannot use the data folder ${dataDir} (${(e as Error).message.split('\n')[0]}): give a folder this user may write to with --data.`,
+    );
+  }
   const queue = new JobQueue(store, { dataDir, ...options.queue });
   const limits: UploadLimits = {
     maxBytes: options.upload?.maxBytes ?? 200 * 2 ** 20,
     maxSeconds: options.upload?.maxSeconds ?? 20 * 60,
   };
+  const events = new JobEventStreams(queue);
   const atlas = loadAtlas();
   const profiles = loadProfiles();
   const lexicon = loadLexicon();
@@ -153,6 +209,7 @@ export async function createServer(options: ServerOptions): Promise<ZhiyinServer
 
   const app = Fastify({
     logger: options.logger ?? false,
+    forceCloseConnections: true,
     bodyLimit: 2 * 2 ** 20,
     // Ids only: no request reaches the file system through its own path text.
     routerOptions: { maxParamLength: 200 },
@@ -196,26 +253,14 @@ export async function createServer(options: ServerOptions): Promise<ZhiyinServer
     });
   });
 
-  // The token: every /api/v1 request carries it when one is set.
-  if (options.token) {
-    const expected = digest(options.token);
-    app.addHook('onRequest', async (request) => {
-      if (!request.url.startsWith('/api/v1/')) return;
-      const header = request.headers.authorization ?? '';
-      const given = header.startsWith('Bearer ') ? header.slice(7) : '';
-      if (!given || !timingSafeEqual(digest(given), expected))
-        throw new ApiError(
-          'UNAUTHORIZED',
-          'a valid API token is needed: send "Authorization: Bearer <token>".',
-        );
-    });
-  }
-
+  // Rate limits come first (so token guesses count too), keyed by the client's address: a
+  // header the client chooses cannot make a new bucket. Uploads and new jobs share one smaller
+  // bucket.
   await app.register(rateLimit, {
     global: true,
     max: perMinute,
     timeWindow: '1 minute',
-    keyGenerator: (request) => request.headers.authorization ?? request.ip,
+    keyGenerator: (request) => request.ip,
     errorResponseBuilder: (_request, context) =>
       new ApiError(
         'RATE_LIMITED',
@@ -226,8 +271,32 @@ export async function createServer(options: ServerOptions): Promise<ZhiyinServer
       ),
   });
   const heavyLimit = {
-    rateLimit: { max: Math.max(1, Math.floor(perMinute / 10)), timeWindow: '1 minute' },
+    rateLimit: {
+      max: Math.max(1, Math.floor(perMinute / 10)),
+      timeWindow: '1 minute',
+      groupId: 'heavy',
+    },
   };
+
+  // The token: every /api/v1 route checks it when one is set. The check is attached to the
+  // matched route (after the rate limit), so no spelling of the path can step around it.
+  if (options.token) {
+    const expected = digest(options.token);
+    const check = async (request: FastifyRequest) => {
+      const header = request.headers.authorization ?? '';
+      const given = header.startsWith('Bearer ') ? header.slice(7) : '';
+      if (!given || !timingSafeEqual(digest(given), expected))
+        throw new ApiError(
+          'UNAUTHORIZED',
+          'a valid API token is needed: send "Authorization: Bearer <token>".',
+        );
+    };
+    app.addHook('onRoute', (route) => {
+      if (!route.url.startsWith('/api/v1/')) return;
+      const hooks = route.onRequest;
+      route.onRequest = [...(Array.isArray(hooks) ? hooks : hooks ? [hooks] : []), check];
+    });
+  }
 
   await app.register(multipart, {
     limits: {
@@ -335,17 +404,17 @@ export async function createServer(options: ServerOptions): Promise<ZhiyinServer
   // Theory and adaptation
   app.post('/api/v1/mode', { schema: S.mode }, async (request) => {
     const body = request.body as { upload?: string; score?: string; system?: ModeSystem };
-    const notes = scoreToMelody(await scoreFrom(body, { store, dataDir }));
+    const notes = scoreToMelody(boundedMelody(await scoreFrom(body, { store, dataDir })));
     return { candidates: detectMode(notes, body.system ? { systems: [body.system] } : {}) };
   });
 
-  app.post('/api/v1/adapt', { schema: S.adapt }, async (request, reply) => {
+  app.post('/api/v1/adapt', { schema: S.adapt, config: heavyLimit }, async (request, reply) => {
     const body = request.body as AdaptOptions & {
       upload?: string;
       score?: string;
       format?: AdaptationFormat;
     };
-    const score = await scoreFrom(body, { store, dataDir });
+    const score = boundedMelody(await scoreFrom(body, { store, dataDir }));
     const a = adaptMelody(score, atlas.all(), {
       to: body.to ?? 'auto',
       ...(body.tradition && { tradition: body.tradition }),
@@ -407,21 +476,35 @@ export async function createServer(options: ServerOptions): Promise<ZhiyinServer
           'UNSUPPORTED_MEDIA_TYPE',
           'send the file as multipart/form-data in a field named "file".',
         );
-      const part = await request.file();
-      if (!part)
-        throw new ApiError(
-          'INVALID_ARGUMENT',
-          'the form holds no file: send it in a field named "file".',
+      try {
+        const part = await request.file();
+        if (!part)
+          throw new ApiError(
+            'INVALID_ARGUMENT',
+            'the form holds no file: send it in a field named "file".',
+          );
+        if (part.fieldname !== 'file') {
+          part.file.resume();
+          throw new ApiError(
+            'INVALID_ARGUMENT',
+            `the file came in a field named "${part.fieldname.slice(0, 40)}": name the field "file".`,
+          );
+        }
+        const { upload, created } = await receiveUpload(
+          part.file,
+          part.filename,
+          () => part.file.truncated,
+          dataDir,
+          store,
+          limits,
         );
-      const row = await receiveUpload(
-        part.file,
-        part.filename,
-        () => part.file.truncated,
-        dataDir,
-        store,
-        limits,
-      );
-      return reply.status(201).header('location', `/api/v1/uploads/${row.id}`).send(row);
+        return reply
+          .status(created ? 201 : 200)
+          .header('location', `/api/v1/uploads/${upload.id}`)
+          .send(upload);
+      } catch (e) {
+        throw malformedForm(e);
+      }
     },
   );
   app.get('/api/v1/uploads', { schema: S.uploadList }, async () => ({ uploads: store.uploads() }));
@@ -435,18 +518,19 @@ export async function createServer(options: ServerOptions): Promise<ZhiyinServer
     const { id } = request.params as { id: string };
     const row = store.upload(id);
     if (!row) throw new ApiError('NOT_FOUND', `no upload ${id}.`);
-    return reply
-      .type('application/octet-stream')
-      .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(row.name)}`)
-      .send(createReadStream(blobPath(dataDir, id)));
+    return sendStored(
+      reply,
+      blobPath(dataDir, id),
+      'application/octet-stream',
+      `attachment; filename*=UTF-8''${encodeURIComponent(row.name)}`,
+    );
   });
   app.delete('/api/v1/uploads/:id', { schema: S.uploadDelete }, async (request, reply) => {
     const { id } = request.params as { id: string };
     const row = store.upload(id);
     if (!row) throw new ApiError('NOT_FOUND', `no upload ${id}.`);
     const users = store
-      .jobs({ state: 'queued' })
-      .concat(store.jobs({ state: 'running' }))
+      .activeJobs()
       .filter((j) => uploadsOf(j.kind as JobKind, j.params).some((u) => u.id === id));
     if (users.length)
       throw new ApiError(
@@ -531,56 +615,23 @@ export async function createServer(options: ServerOptions): Promise<ZhiyinServer
     const file = files.find((f) => f.name === name);
     if (job.state !== 'done' || !file)
       throw new ApiError('NOT_FOUND', `job ${id} has no file "${name}".`);
-    return reply
-      .type(file.type)
-      .header('content-disposition', `attachment; filename="${file.name}"`)
-      .send(createReadStream(join(queue.folderOf(id), file.name)));
+    return sendStored(
+      reply,
+      join(queue.folderOf(id), file.name),
+      file.type,
+      `attachment; filename="${file.name}"`,
+    );
   });
   app.get('/api/v1/jobs/:id/events', { schema: S.jobEvents }, (request, reply) =>
-    streamEvents(request, reply, jobOr404, queue),
+    events.stream(request, reply, jobOr404((request.params as { id: string }).id)),
   );
+
+  app.addHook('preClose', async () => events.closeAll());
+
+  app.addHook('onClose', async () => unlock?.());
 
   const recovered = queue.start();
   return { app, store, queue, recovered };
-}
-
-/** Server-Sent Events of one job: its state now, each change, and the end. */
-function streamEvents(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  jobOr404: (id: string) => JobRow,
-  queue: JobQueue,
-): void {
-  const { id } = request.params as { id: string };
-  const first = jobOr404(id);
-  reply.hijack();
-  const res = reply.raw;
-  res.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache',
-    connection: 'keep-alive',
-    'x-accel-buffering': 'no',
-  });
-  const ended = (j: JobRow) => j.state !== 'queued' && j.state !== 'running';
-  const send = (j: JobRow) => {
-    res.write(`event: ${ended(j) ? j.state : 'progress'}\ndata: ${JSON.stringify(j)}\n\n`);
-    if (ended(j)) close();
-  };
-  const onUpdate = (j: JobRow) => {
-    if (j.id === id) send(j);
-  };
-  const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
-  let closed = false;
-  const close = () => {
-    if (closed) return;
-    closed = true;
-    clearInterval(heartbeat);
-    queue.off('update', onUpdate);
-    res.end();
-  };
-  request.raw.on('close', close);
-  queue.on('update', onUpdate);
-  send(first);
 }
 
 /** True for addresses only this machine can reach. */
@@ -624,7 +675,7 @@ export async function startServer(
 
 /** Stops serving, ends running threads (their jobs resume at the next start) and closes the database. */
 export async function closeServer(server: ZhiyinServer): Promise<void> {
-  await server.app.close();
   await server.queue.stop();
+  await server.app.close();
   server.store.close();
 }

@@ -43,7 +43,7 @@ export async function seedDemo(
     for (const [name, data] of items) {
       const path = join(dir, name);
       await writeFile(path, data);
-      out[name] = await receiveUpload(
+      const stored = await receiveUpload(
         createReadStream(path),
         name,
         () => false,
@@ -54,6 +54,7 @@ export async function seedDemo(
           maxSeconds: 3600,
         },
       );
+      out[name] = stored.upload;
     }
   } finally {
     await rm(dir, { recursive: true, force: true });

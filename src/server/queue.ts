@@ -94,8 +94,22 @@ export class JobQueue extends EventEmitter<{ update: [JobRow] }> {
       );
     const job = this.store.addJob({ id: randomUUID(), kind, params, client });
     this.emit('update', job);
+    // Accepted: whatever happens while starting it, the answer stays 202 (the job is stored).
     this.pump();
     return job;
+  }
+
+  /**
+   * Runs `action`; a failure of the database or the file system here (disk full, a busy
+   * database) is logged and must not take the server down: the job stays in the store and
+   * the next start sees it.
+   */
+  private guard(what: string, action: () => void): void {
+    try {
+      action();
+    } catch (e) {
+      console.error(`zhiyin server: ${what} failed: ${(e as Error).message}`);
+    }
   }
 
   /** Cancels a waiting or running job (its thread is ended). */
@@ -129,13 +143,22 @@ export class JobQueue extends EventEmitter<{ update: [JobRow] }> {
   }
 
   private pump(): void {
-    while (!this.stopped && this.active.size < this.concurrency) {
-      const job = this.store.claimNext();
-      if (!job) return;
-      this.active.add(job.id);
-      this.emit('update', job);
-      void this.run(job);
-    }
+    this.guard('starting the next job', () => {
+      while (!this.stopped && this.active.size < this.concurrency) {
+        const job = this.store.claimNext();
+        if (!job) return;
+        this.active.add(job.id);
+        this.emit('update', job);
+        this.run(job).catch((e: unknown) => {
+          console.error(e);
+          this.end(job.id, {
+            type: 'failed',
+            code: 'INTERNAL',
+            message: 'the job could not be started; the reason is in the server log.',
+          });
+        });
+      }
+    });
   }
 
   private async run(job: JobRow): Promise<void> {
@@ -144,15 +167,19 @@ export class JobQueue extends EventEmitter<{ update: [JobRow] }> {
       await rm(folder, { recursive: true, force: true });
       await mkdir(folder, { recursive: true });
     } catch (e) {
+      console.error(e);
       this.end(job.id, {
         type: 'failed',
         code: 'IO_ERROR',
-        message: `cannot prepare the job's folder: ${(e as Error).message}`,
+        message:
+          "the server could not prepare the job's folder (is its disk full?); the details are in its log.",
       });
       return;
     }
     if (this.stopped || this.store.job(job.id)?.state !== 'running') {
+      // Cancelled or deleted while its folder was prepared.
       this.active.delete(job.id);
+      await rm(folder, { recursive: true, force: true }).catch(() => undefined);
       if (!this.stopped) this.pump();
       return;
     }
@@ -190,9 +217,11 @@ export class JobQueue extends EventEmitter<{ update: [JobRow] }> {
     worker.on('message', (m: WorkerMessage) => {
       if (m.type === 'progress') {
         if (ended) return;
-        this.store.progress(job.id, m.fraction, m.stage);
-        const row = this.store.job(job.id);
-        if (row) this.emit('update', row);
+        this.guard('recording progress', () => {
+          this.store.progress(job.id, m.fraction, m.stage);
+          const row = this.store.job(job.id);
+          if (row) this.emit('update', row);
+        });
       } else finish(m);
     });
     worker.on('error', (e) => {
@@ -220,10 +249,14 @@ export class JobQueue extends EventEmitter<{ update: [JobRow] }> {
 
   private end(id: string, m: Exclude<WorkerMessage, { type: 'progress' }>): void {
     this.active.delete(id);
-    if (m.type === 'done') this.store.finish(id, m.result);
-    else this.store.fail(id, m.code, m.message);
-    const row = this.store.job(id);
-    if (row) this.emit('update', row);
+    // If this cannot be recorded (disk full), the job stays "running" in the store and the
+    // next start queues it again or fails it with the reason.
+    this.guard(`recording the end of job ${id}`, () => {
+      if (m.type === 'done') this.store.finish(id, m.result);
+      else this.store.fail(id, m.code, m.message);
+      const row = this.store.job(id);
+      if (row) this.emit('update', row);
+    });
     this.pump();
   }
 }

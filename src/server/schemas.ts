@@ -144,9 +144,9 @@ export const plain = (summary: string) => ({ tags: ['mix'], summary, response: {
 export const uploadCreate = {
   tags: ['uploads'],
   summary:
-    'Upload a file (multipart/form-data, field "file"): audio or a score, sniffed from its bytes',
+    'Upload a file (multipart/form-data, field "file"): audio, a score or a mix project, sniffed from its bytes (201; 200 when the same bytes are stored already)',
   consumes: ['multipart/form-data'],
-  response: { 201: ANY, ...errors(400, 413, 415, 422, 429) },
+  response: { 200: ANY, 201: ANY, ...errors(400, 413, 415, 422, 429) },
 };
 
 export const uploadList = {

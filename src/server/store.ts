@@ -39,7 +39,6 @@ export interface JobRow {
   errorMessage: string | null;
   /** How many times the job was started (a restart during a job starts it again once). */
   attempts: number;
-  client: string;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
@@ -117,7 +116,6 @@ function toJob(r: RawJob): JobRow {
     errorCode: r.error_code,
     errorMessage: r.error_message,
     attempts: r.attempts,
-    client: r.client,
     createdAt: r.created_at,
     startedAt: r.started_at,
     finishedAt: r.finished_at,
@@ -215,6 +213,14 @@ export class Store {
             .all(options.state, limit)
         : this.db.prepare('SELECT * FROM jobs ORDER BY created_at DESC LIMIT ?').all(limit)
     ) as RawJob[];
+    return rows.map(toJob);
+  }
+
+  /** Every job waiting or running. */
+  activeJobs(): JobRow[] {
+    const rows = this.db
+      .prepare("SELECT * FROM jobs WHERE state IN ('queued', 'running')")
+      .all() as RawJob[];
     return rows.map(toJob);
   }
 

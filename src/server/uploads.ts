@@ -130,7 +130,7 @@ export async function receiveUpload(
   dataDir: string,
   store: Store,
   limits: UploadLimits,
-): Promise<UploadRow> {
+): Promise<{ upload: UploadRow; created: boolean }> {
   const tmpDir = join(dataDir, 'tmp');
   await mkdir(tmpDir, { recursive: true });
   const temp = join(tmpDir, `${randomUUID()}.partial`);
@@ -169,7 +169,8 @@ export async function receiveUpload(
     );
     if (exists) await rm(temp, { force: true });
     else await rename(temp, target);
-    return store.addUpload({ id, name: sanitiseName(name), bytes, ...what });
+    const created = !store.upload(id);
+    return { upload: store.addUpload({ id, name: sanitiseName(name), bytes, ...what }), created };
   } catch (e) {
     await rm(temp, { force: true });
     throw e;
