@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from './shared-data.js';
+import { cliHarness, expectOneLineError } from './cli-harness.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeWav, type PlanarAudio } from '../src/audio/index.js';
 import { renderDemoPerformance, renderDemoTake, renderDemoMelody } from '../src/node/index.js';
@@ -1000,5 +1001,31 @@ describe('server: hostile and unlucky requests', () => {
     await closeServer(s);
     expect(Date.now() - t0).toBeLessThan(5000);
     expect(job).not.toHaveProperty('client');
+  });
+});
+
+describe('zhiyin serve refuses in one line', () => {
+  const { zhiyin } = cliHarness('zhiyin-serve');
+  it('a data folder it cannot create, another address without a token, a busy folder', async () => {
+    // /proc answers "no such file" about itself: Node's recursive mkdir would spin for ever there.
+    expectOneLineError(
+      zhiyin('serve', '--port', '0', '--data', '/proc/zhiyin-test'),
+      /cannot create the folder/,
+    );
+    expectOneLineError(
+      zhiyin('serve', '--port', '0', '--host', '0.0.0.0', '--no-demo'),
+      /needs an API token/,
+    );
+    const s = await createServer({ dataDir: tmp() });
+    try {
+      const dir = s.queue.blobFolder.replace(/\/blobs$/, '');
+      expectOneLineError(
+        zhiyin('serve', '--port', '0', '--no-demo', '--data', dir),
+        /another Zhiyin server|already serves/,
+      );
+    } finally {
+      await closeServer(s);
+    }
+    expectOneLineError(zhiyin('demo', '--out', '/proc/zhiyin-demo'), /cannot create the folder/);
   });
 });

@@ -6,8 +6,8 @@
  * so a failure never leaves half a file or destroys an existing one.
  */
 import { createReadStream, existsSync } from 'node:fs';
-import { open, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { ZhiyinError, isZhiyinError } from '../errors/index.js';
 import {
   WavEncoder,
@@ -43,6 +43,34 @@ export function fileError(error: unknown, path: string): ZhiyinError {
     messages[code ?? ''] ?? `Cannot access ${path}: ${(error as Error)?.message ?? String(error)}.`,
     { cause: error },
   );
+}
+
+/**
+ * Creates a folder and its missing parents, one level at a time. Node's own recursive mkdir
+ * spins for ever where a file system answers "no such file" about a parent that exists (/proc,
+ * some FUSE mounts); this fails with one clear line instead.
+ * @example await makeFolder('zhiyin-data/blobs');
+ */
+export async function makeFolder(path: string): Promise<void> {
+  const missing: string[] = [];
+  for (let p = resolve(path); ; p = dirname(p)) {
+    const info = await stat(p).catch(() => undefined);
+    if (info) {
+      if (!info.isDirectory())
+        throw new ZhiyinError('IO_ERROR', `${p} is a file, so ${path} cannot be a folder there.`);
+      break;
+    }
+    missing.push(p);
+    if (dirname(p) === p) break;
+  }
+  for (const p of missing.reverse())
+    await mkdir(p).catch((e: unknown) => {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST')
+        throw new ZhiyinError(
+          'IO_ERROR',
+          `cannot create the folder ${p} (${(e as NodeJS.ErrnoException).code ?? 'error'}): choose a folder you may write to.`,
+        );
+    });
 }
 
 /** Options of {@link openAudioFile}. */

@@ -4,6 +4,7 @@
  */
 export {
   fileError,
+  makeFolder,
   openAudioFile,
   probeAudioFile,
   readAudioFile,

@@ -8,7 +8,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
@@ -33,7 +33,7 @@ import { isZhiyinError, ZhiyinError } from '../errors/index.js';
 import { readScore, scoreToMelody, type Score } from '../notation/index.js';
 import { checkProject, ROLES } from '../mix/index.js';
 import { detectMode, type ModeSystem } from '../theory/index.js';
-import { loadAtlas, loadLexicon, loadProfiles } from '../node/index.js';
+import { loadAtlas, loadLexicon, loadProfiles, makeFolder } from '../node/index.js';
 import { ApiError, errorBody, type ApiErrorCode } from './errors.js';
 import { JOB_KINDS, uploadsOf, type JobKind } from './jobs.js';
 import { JobEventStreams } from './events.js';
@@ -182,8 +182,8 @@ export async function createServer(options: ServerOptions): Promise<ZhiyinServer
   let unlock: (() => void) | undefined;
   let store: Store;
   try {
-    await mkdir(join(dataDir, 'blobs'), { recursive: true });
-    await mkdir(join(dataDir, 'jobs'), { recursive: true });
+    await makeFolder(join(dataDir, 'blobs'));
+    await makeFolder(join(dataDir, 'jobs'));
     unlock = lockDataFolder(dataDir);
     // Partial uploads of a previous run are never answered for: clear them.
     await rm(join(dataDir, 'tmp'), { recursive: true, force: true });

@@ -6,7 +6,7 @@
  * seeding again stores nothing twice.
  */
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { encodeWav, type PlanarAudio } from '../audio/index.js';
@@ -15,6 +15,7 @@ import {
   renderDemoMelody,
   renderDemoPerformance,
   renderDemoTake,
+  makeFolder,
 } from '../node/index.js';
 import type { ZhiyinServer } from './app.js';
 import type { UploadRow } from './store.js';
@@ -37,7 +38,7 @@ export async function seedDemo(
     ['erhu-phone-take.wav', wav(renderDemoTake(performance, backing))],
   ];
   const dir = join(dataDir, 'tmp', `demo-${randomUUID()}`);
-  await mkdir(dir, { recursive: true });
+  await makeFolder(dir);
   const out: Record<string, UploadRow> = {};
   try {
     for (const [name, data] of items) {

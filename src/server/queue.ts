@@ -7,13 +7,13 @@
  * interrupted twice ends failed with the reason.
  */
 import { EventEmitter } from 'node:events';
-import { mkdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
-import { packageRoot } from '../node/index.js';
+import { makeFolder, packageRoot } from '../node/index.js';
 import { ApiError } from './errors.js';
 import type { JobKind } from './jobs.js';
 import type { JobRow, Store } from './store.js';
@@ -165,7 +165,7 @@ export class JobQueue extends EventEmitter<{ update: [JobRow] }> {
     const folder = this.folderOf(job.id);
     try {
       await rm(folder, { recursive: true, force: true });
-      await mkdir(folder, { recursive: true });
+      await makeFolder(folder);
     } catch (e) {
       console.error(e);
       this.end(job.id, {

@@ -7,7 +7,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -15,7 +15,7 @@ import { id3v2Size, sniffContainer } from '../audio/index.js';
 import { isZhiyinError, ZhiyinError } from '../errors/index.js';
 import { checkProject } from '../mix/index.js';
 import { MAX_SCORE_BYTES, readScore, sniffScore } from '../notation/index.js';
-import { probeAudioFile } from '../node/index.js';
+import { makeFolder, probeAudioFile } from '../node/index.js';
 import { ApiError } from './errors.js';
 import type { Store, UploadRow } from './store.js';
 
@@ -132,7 +132,7 @@ export async function receiveUpload(
   limits: UploadLimits,
 ): Promise<{ upload: UploadRow; created: boolean }> {
   const tmpDir = join(dataDir, 'tmp');
-  await mkdir(tmpDir, { recursive: true });
+  await makeFolder(tmpDir);
   const temp = join(tmpDir, `${randomUUID()}.partial`);
   const hash = createHash('sha256');
   let bytes = 0;
@@ -158,7 +158,7 @@ export async function receiveUpload(
     const what = await identify(temp, bytes, limits);
     const id = hash.digest('hex');
     const target = blobPath(dataDir, id);
-    await mkdir(join(target, '..'), { recursive: true });
+    await makeFolder(join(target, '..'));
     // Flush before the rename, so that a stored upload survives a power cut.
     const handle = await open(temp, 'r+');
     await handle.sync();

@@ -3,7 +3,7 @@
  * it, so a new user sees what works in a few seconds, with nothing to download.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import {
@@ -27,7 +27,12 @@ import {
   writeWavFile,
 } from '../../node/index.js';
 import { adaptMelody } from '../../arrange/index.js';
-import { renderDemoMelody, renderDemoPerformance, renderDemoTake } from '../../node/index.js';
+import {
+  makeFolder,
+  renderDemoMelody,
+  renderDemoPerformance,
+  renderDemoTake,
+} from '../../node/index.js';
 import { automixSummary } from './automix.js';
 import { writeAdaptation } from './adapt.js';
 import { clock, num, table } from '../format.js';
@@ -41,7 +46,7 @@ export function registerDemo(program: Command): void {
     .option('-o, --out <dir>', 'folder for the demo files', 'demo-output')
     .action(async (opts: { out: string }) => {
       const say = (text: string) => process.stdout.write(`${text}\n`);
-      await mkdir(opts.out, { recursive: true });
+      await makeFolder(opts.out);
       const source = join(opts.out, 'jasmine-flower-48k-float.wav');
       say('Zhiyin 知音 demo\n');
       say(
