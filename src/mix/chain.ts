@@ -76,7 +76,7 @@ export function gainToLoudness(
       'INVALID_ARGUMENT',
       `loudness target must be −70 to 0 LUFS, got ${targetLufs}.`,
     );
-  const measured = measureLoudness(audio).integratedLufs;
+  const measured = measureLoudness(audio, { truePeak: false }).integratedLufs;
   if (!Number.isFinite(measured)) return { audio, gainDb: 0, measuredLufs: measured };
   const gainDb = targetLufs - measured;
   return {

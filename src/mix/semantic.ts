@@ -295,7 +295,7 @@ export function runAction(audio: PlanarAudio, a: SemanticAction): PlanarAudio {
       return shapeTransients(audio, { attackDb: a.attackDb });
     case 'compress':
     case 'expand': {
-      const lufs = measureLoudness(audio).integratedLufs;
+      const lufs = measureLoudness(audio, { truePeak: false }).integratedLufs;
       if (!Number.isFinite(lufs)) return audio;
       const channels = audio.channels.map((c) => c.slice());
       // An upward expander is a compressor with a ratio below 1.
@@ -352,8 +352,8 @@ export function applySemantic(
   const actions = requests.flatMap((r) => resolveActions(r, lexicon));
   let y = audio;
   for (const a of actions) y = runAction(y, a);
-  const before = measureLoudness(audio).integratedLufs,
-    after = measureLoudness(y).integratedLufs;
+  const before = measureLoudness(audio, { truePeak: false }).integratedLufs,
+    after = measureLoudness(y, { truePeak: false }).integratedLufs;
   let loudnessMatchDb = 0;
   if (Number.isFinite(before) && Number.isFinite(after)) {
     loudnessMatchDb = before - after;
