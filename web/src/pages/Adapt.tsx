@@ -4,7 +4,6 @@
  * score on a staff (OpenSheetMusicDisplay) and in jianpu, an audio preview, and downloads.
  */
 import { useEffect, useRef, useState } from 'react';
-import { OpenSheetMusicDisplay } from 'opensheetmusicdisplay';
 import { getBlob, getJson, postForBlob, postJson } from '../api';
 import { ErrorBox, UploadPicker, useDefaultUpload } from '../components/common';
 import { pick, useT } from '../i18n';
@@ -78,14 +77,18 @@ export function AdaptPage() {
   useEffect(() => {
     if (!result || !staff.current) return;
     staff.current.innerHTML = '';
-    const osmd = new OpenSheetMusicDisplay(staff.current, {
-      autoResize: false,
-      backend: 'svg',
-      drawTitle: true,
-    });
-    osmd
-      .load(result.musicxml)
-      .then(() => osmd.render())
+    const target = staff.current;
+    // The engraver is large: it loads with the first adaptation, not with the studio.
+    import('opensheetmusicdisplay')
+      .then(async ({ OpenSheetMusicDisplay }) => {
+        const osmd = new OpenSheetMusicDisplay(target, {
+          autoResize: false,
+          backend: 'svg',
+          drawTitle: true,
+        });
+        await osmd.load(result.musicxml);
+        osmd.render();
+      })
       .catch(setError);
   }, [result]);
   const download = async (format: string, ext: string) => {
