@@ -520,6 +520,35 @@ describe('server: jobs', () => {
     expect(midi.rawPayload.subarray(0, 4).toString()).toBe('MThd');
   });
 
+  it("turns a recording's melody into a score, which then adapts", async () => {
+    const id = (
+      await upload(
+        server,
+        'erhu-m.wav',
+        encodeWav(renderDemoPerformance(44_100, 62), { format: 'pcm16' }),
+      )
+    ).json<{ id: string }>().id;
+    const res = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/jobs/melody',
+      payload: { upload: id, tempo: 56 },
+    });
+    expect(res.statusCode, res.body).toBe(202);
+    const job = await waitForJob(server, res.json<JobRow>().id, 120);
+    expect(job.state, JSON.stringify(job)).toBe('done');
+    expect((job.result as { summary: { notes: number } }).summary.notes).toBeGreaterThan(4);
+    const xml = (await server.app.inject({ url: `/api/v1/jobs/${job.id}/files/melody.musicxml` }))
+      .body;
+    expect(xml).toContain('<score-partwise');
+    const adapted = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/adapt',
+      payload: { score: xml, to: 'dizi' },
+    });
+    expect(adapted.statusCode, adapted.body).toBe(200);
+    expect(adapted.json<{ instrument: { id: string } }>().instrument.id).toMatch(/^dizi-/);
+  });
+
   it('runs automix on a phone take and finds its offset', async () => {
     const backing = renderDemoMelody(44_100);
     const take = renderDemoTake(renderDemoPerformance(44_100), backing, { delaySeconds: 0.08 });

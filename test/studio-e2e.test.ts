@@ -94,6 +94,20 @@ describe.skipIf(!browserPath.path || !built)(`studio in a browser${why}`, () => 
     expect(await page.getByTestId('adapt-result').textContent()).toContain('二胡');
     expect(await page.getByTestId('jianpu').getAttribute('src')).toMatch(/^data:image\/svg\+xml/);
     await page.screenshot({ path: join(shots, 'studio-adapt.png'), fullPage: true });
+    // A recording instead: its melody is transcribed into the box, then adapted.
+    const rec = await page
+      .getByTestId('adapt-recording')
+      .locator('option', { hasText: 'erhu-performance.wav' })
+      .getAttribute('value');
+    await page.getByTestId('adapt-recording').selectOption(rec!);
+    await page.getByTestId('adapt-transcribe').click();
+    await expect
+      .poll(() => page.getByTestId('adapt-text').inputValue(), { timeout: 60_000 })
+      .toContain('<score-partwise');
+    await page.getByTestId('adapt-go').click();
+    await expect
+      .poll(() => page.getByTestId('adapt-result').textContent())
+      .toContain('Transcribed melody');
   });
 
   it('uploads a WAV and shows its pitch plot', async () => {

@@ -15,18 +15,21 @@ import {
 } from '../analysis/index.js';
 import { ZhiyinError } from '../errors/index.js';
 import { checkProject, type MixObject, type MixOverrides, type MixProject } from '../mix/index.js';
+import { writeMusicXml } from '../notation/index.js';
 import {
   analyzeFile,
   automixFiles,
   convertAudioFile,
   measureLoudnessFile,
   mixProject,
+  readMelodyFile,
   transcribeFile,
 } from '../node/index.js';
 
 export const JOB_KINDS = [
   'analyse',
   'compare',
+  'melody',
   'transcribe',
   'loudness',
   'convert',
@@ -43,6 +46,11 @@ export interface CompareParams {
   uploads: string[];
   /** Their names in the comparison (default: "recording 1" …). */
   labels?: string[];
+}
+export interface MelodyParams {
+  upload: string;
+  /** Quarter notes per minute to write the recording's timing at (default 120). */
+  tempo?: number;
 }
 export interface TranscribeParams {
   upload: string;
@@ -161,6 +169,27 @@ async function compare(p: CompareParams, ctx: JobContext): Promise<JobResult> {
       groups: c.groups.map((g) => ({ label: g.label, notes: g.notes, proportions: g.proportions })),
       pairs: c.pairs,
     },
+    files,
+  };
+}
+
+/** A recording's melody as a score (transcribed, the top line on a sixteenth grid), to adapt. */
+async function melody(p: MelodyParams, ctx: JobContext): Promise<JobResult> {
+  ctx.report(0, 'transcribing');
+  const score = await readMelodyFile(ctx.blob(p.upload), {
+    ...(p.tempo !== undefined && { tempo: p.tempo }),
+    onProgress: (f) => ctx.report(0.95 * f, 'transcribing'),
+  });
+  const files = [
+    await put(
+      ctx,
+      'melody.musicxml',
+      'application/vnd.recordare.musicxml+xml',
+      writeMusicXml({ ...score, title: 'Transcribed melody' }),
+    ),
+  ];
+  return {
+    summary: { notes: score.notes.filter((n) => n.pitch).length, tempo: score.tempo },
     files,
   };
 }
@@ -320,6 +349,8 @@ export async function runJob(kind: JobKind, params: unknown, ctx: JobContext): P
       return analyse(params as AnalyseParams, ctx);
     case 'compare':
       return compare(params as CompareParams, ctx);
+    case 'melody':
+      return melody(params as MelodyParams, ctx);
     case 'transcribe':
       return transcribe(params as TranscribeParams, ctx);
     case 'loudness':

@@ -194,6 +194,12 @@ const JOB_BODIES: Record<JobKind, object> = {
       },
     },
   },
+  melody: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['upload'],
+    properties: { upload: UPLOAD_ID, tempo: { type: 'number', minimum: 30, maximum: 300 } },
+  },
   transcribe: {
     type: 'object',
     additionalProperties: false,
@@ -278,6 +284,7 @@ const JOB_BODIES: Record<JobKind, object> = {
 const JOB_SUMMARY: Record<JobKind, string> = {
   analyse: 'Performance analysis of a recording: pitch contour, notes, vibrato, slides, ornaments',
   compare: 'Compare recordings: vibrato and portamento distributions with effect sizes',
+  melody: "A recording's melody as a score (MusicXML), to adapt",
   transcribe: 'Transcribe a recording into notes (MIDI)',
   loudness: "A recording's loudness (BS.1770-4 / EBU R128): integrated, range, true peak",
   convert: 'Convert audio to WAV (rate, channels, sample format, loudness normalisation)',

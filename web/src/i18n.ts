@@ -39,6 +39,8 @@ const STRINGS = {
     zh: '旋律（ABC、MusicXML 或 kern 文本，或上传文件）',
   },
   chooseFile: { en: 'Choose a file', zh: '选择文件' },
+  fromRecording: { en: 'Or a recording (its melody is transcribed)', zh: '或录音（转写其旋律）' },
+  transcribe: { en: 'Transcribe', zh: '转写' },
   instrument: { en: 'Instrument', zh: '乐器' },
   bestFit: { en: 'Best fit (auto)', zh: '自动选择最合适的' },
   pentatonic: { en: 'Make it pentatonic', zh: '改为五声音阶' },

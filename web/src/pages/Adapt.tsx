@@ -4,8 +4,8 @@
  * score on a staff (OpenSheetMusicDisplay) and in jianpu, an audio preview, and downloads.
  */
 import { useEffect, useRef, useState } from 'react';
-import { getBlob, getJson, postForBlob, postJson } from '../api';
-import { ErrorBox, UploadPicker, useDefaultUpload } from '../components/common';
+import { getBlob, getJson, postForBlob, postJson, runJob, type Job } from '../api';
+import { ErrorBox, JobProgress, UploadPicker, useDefaultUpload } from '../components/common';
 import { pick, useT } from '../i18n';
 
 interface Adaptation {
@@ -39,6 +39,8 @@ export function AdaptPage() {
   const [result, setResult] = useState<Adaptation>();
   const [audio, setAudio] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const [recording, setRecording] = useState('');
+  const [transcription, setTranscription] = useState<Job>();
   const [error, setError] = useState<unknown>();
   const staff = useRef<HTMLDivElement>(null);
   useDefaultUpload(/greensleeves/i, setUpload, upload);
@@ -61,6 +63,18 @@ export function AdaptPage() {
     pentatonic,
     ornaments,
   });
+  // A recording: its melody is transcribed by a job, then stands in the box as MusicXML.
+  const transcribe = async () => {
+    setError(undefined);
+    try {
+      const job = await runJob('melody', { upload: recording }, setTranscription);
+      if (job.state !== 'done') return;
+      setText(await (await getBlob(`/jobs/${job.id}/files/melody.musicxml`)).text());
+      setUpload('');
+    } catch (e) {
+      setError(e);
+    }
+  };
   const adapt = async () => {
     setBusy(true);
     setError(undefined);
@@ -123,6 +137,25 @@ export function AdaptPage() {
         }}
         testId="adapt-upload"
       />
+      <div className="row">
+        <UploadPicker
+          kind="audio"
+          label={t('fromRecording')}
+          value={recording}
+          onChange={setRecording}
+          allowNone
+          testId="adapt-recording"
+        />
+        <button
+          className="secondary"
+          onClick={() => void transcribe()}
+          disabled={!recording}
+          data-testid="adapt-transcribe"
+        >
+          {t('transcribe')}
+        </button>
+      </div>
+      <JobProgress job={transcription} />
       <div className="row">
         <label>
           {t('instrument')}
