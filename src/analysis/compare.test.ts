@@ -104,6 +104,12 @@ describe('comparePerformances', () => {
     );
     expect(text).toMatch(/violin's vibrato is narrower/);
     expect(text).toMatch(/violin has more changes of note made with a portamento: 100 % vs 0 %/);
+    // The same, line for line, in Chinese.
+    expect(pair.summaryZh).toHaveLength(pair.summary.length);
+    const zh = pair.summaryZh.join('');
+    expect(zh).toMatch(/violin的揉弦速度比erhu更快（中位数 7\.\d+ 对 5\.\d+ Hz；大效应/);
+    expect(zh).toMatch(/violin的揉弦幅度比erhu更窄/);
+    expect(zh).toMatch(/violin更多用滑音完成的换音：100 % 对 0 %/);
   });
 
   it('says when there is no difference to speak of', () => {
@@ -114,6 +120,10 @@ describe('comparePerformances', () => {
     expect(c.pairs[0]!.summary).toEqual([
       'No difference of at least a small effect between take 1 and take 2 where there is enough to compare.',
       'Too few to compare (under 5 in a group): portamenti.',
+    ]);
+    expect(c.pairs[0]!.summaryZh).toEqual([
+      'take 1与take 2之间在可比较之处没有达到小效应的差异。',
+      '数据太少，无法比较（某组不足 5 个）：滑音。',
     ]);
   });
 

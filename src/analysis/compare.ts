@@ -89,6 +89,8 @@ export interface PairComparison {
   distributions: DistributionEffect[];
   proportions: ProportionEffect[];
   summary: string[];
+  /** The same summary in Chinese, line for line. */
+  summaryZh: string[];
 }
 
 export interface Comparison {
@@ -96,15 +98,37 @@ export interface Comparison {
   pairs: PairComparison[];
 }
 
-const MEASURES: { name: MeasureName; what: string; unit: string; more: string; less: string }[] = [
-  { name: 'vibratoRateHz', what: 'vibrato', unit: 'Hz', more: 'faster', less: 'slower' },
-  { name: 'vibratoExtentCents', what: 'vibrato', unit: 'cents', more: 'wider', less: 'narrower' },
+const MEASURES: {
+  name: MeasureName;
+  what: string;
+  unit: string;
+  more: string;
+  less: string;
+  zh: { what: string; more: string; less: string };
+}[] = [
+  {
+    name: 'vibratoRateHz',
+    what: 'vibrato',
+    unit: 'Hz',
+    more: 'faster',
+    less: 'slower',
+    zh: { what: '揉弦速度', more: '更快', less: '更慢' },
+  },
+  {
+    name: 'vibratoExtentCents',
+    what: 'vibrato',
+    unit: 'cents',
+    more: 'wider',
+    less: 'narrower',
+    zh: { what: '揉弦幅度', more: '更宽', less: '更窄' },
+  },
   {
     name: 'portamentoDurationMs',
     what: 'portamenti',
     unit: 'ms',
     more: 'slower (longer)',
     less: 'quicker (shorter)',
+    zh: { what: '滑音', more: '更慢（更长）', less: '更快（更短）' },
   },
   {
     name: 'portamentoSpanCents',
@@ -112,12 +136,24 @@ const MEASURES: { name: MeasureName; what: string; unit: string; more: string; l
     unit: 'cents',
     more: 'wider',
     less: 'narrower',
+    zh: { what: '滑音跨度', more: '更宽', less: '更窄' },
   },
 ];
-const PROPORTIONS: { name: ProportionName; what: string }[] = [
-  { name: 'vibratoUse', what: 'notes of 300 ms or more with vibrato' },
-  { name: 'portamentoUse', what: 'changes of note made with a portamento' },
+const PROPORTIONS: { name: ProportionName; what: string; zh: string }[] = [
+  {
+    name: 'vibratoUse',
+    what: 'notes of 300 ms or more with vibrato',
+    zh: '带揉弦的 300 毫秒以上的音',
+  },
+  { name: 'portamentoUse', what: 'changes of note made with a portamento', zh: '用滑音完成的换音' },
 ];
+const MAGNITUDE_ZH: Record<Magnitude, string> = {
+  negligible: '可忽略的',
+  small: '小',
+  medium: '中等',
+  large: '大',
+};
+const UNIT_ZH: Record<string, string> = { Hz: 'Hz', cents: '音分', ms: '毫秒' };
 
 /** Minimum values per group before the summary speaks of a difference. */
 const MIN_VALUES = 5;
@@ -215,18 +251,25 @@ function comparePair(a: GroupStats, b: GroupStats): PairComparison {
     return { measure: m.name, cohensH: h, magnitude: hMagnitude(h) };
   });
   const summary: string[] = [];
+  const summaryZh: string[] = [];
   const tooFew: string[] = [];
+  const tooFewZh: string[] = [];
   for (const e of distributions) {
     const m = MEASURES.find((x) => x.name === e.measure)!;
     const da = a.distributions[e.measure],
       db = b.distributions[e.measure];
     if (da.n < MIN_VALUES || db.n < MIN_VALUES) {
       if (!tooFew.includes(m.what)) tooFew.push(m.what);
+      const zhWhat = m.zh.what.startsWith('揉弦') ? '揉弦' : '滑音';
+      if (!tooFewZh.includes(zhWhat)) tooFewZh.push(zhWhat);
       continue;
     }
     if (e.magnitude === 'negligible') continue;
     summary.push(
       `${b.label}'s ${m.what} ${m.what.endsWith('s') ? 'are' : 'is'} ${e.cliffsDelta > 0 ? m.more : m.less} than ${a.label}'s (median ${fmt(db.median)} vs ${fmt(da.median)} ${m.unit}; ${e.magnitude} effect, Cliff's δ = ${e.cliffsDelta.toFixed(2)}${e.p < 0.05 ? '' : ', could be chance'}).`,
+    );
+    summaryZh.push(
+      `${b.label}的${m.zh.what}比${a.label}${e.cliffsDelta > 0 ? m.zh.more : m.zh.less}（中位数 ${fmt(db.median)} 对 ${fmt(da.median)} ${UNIT_ZH[m.unit]}；${MAGNITUDE_ZH[e.magnitude]}效应，Cliff's δ = ${e.cliffsDelta.toFixed(2)}${e.p < 0.05 ? '' : '，可能出于偶然'}）。`,
     );
   }
   for (const e of proportions) {
@@ -235,20 +278,30 @@ function comparePair(a: GroupStats, b: GroupStats): PairComparison {
       pb = b.proportions[e.measure];
     if (pa.of < MIN_VALUES || pb.of < MIN_VALUES) {
       tooFew.push(m.what);
+      tooFewZh.push(m.zh);
       continue;
     }
     if (e.magnitude === 'negligible') continue;
     summary.push(
       `${b.label} has ${e.cohensH > 0 ? 'more' : 'fewer'} ${m.what}: ${pct(pb.share)} vs ${pct(pa.share)} (${pb.count}/${pb.of} vs ${pa.count}/${pa.of}; ${e.magnitude} effect, Cohen's h = ${e.cohensH.toFixed(2)}).`,
     );
+    summaryZh.push(
+      `${b.label}${e.cohensH > 0 ? '更多' : '更少'}${m.zh}：${pct(pb.share)} 对 ${pct(pa.share)}（${pb.count}/${pb.of} 对 ${pa.count}/${pa.of}；${MAGNITUDE_ZH[e.magnitude]}效应，Cohen's h = ${e.cohensH.toFixed(2)}）。`,
+    );
   }
-  if (!summary.length)
+  if (!summary.length) {
     summary.push(
       `No difference of at least a small effect between ${a.label} and ${b.label}${tooFew.length ? ' where there is enough to compare' : ' in vibrato or portamento'}.`,
     );
-  if (tooFew.length)
+    summaryZh.push(
+      `${a.label}与${b.label}之间${tooFew.length ? '在可比较之处' : '在揉弦和滑音上'}没有达到小效应的差异。`,
+    );
+  }
+  if (tooFew.length) {
     summary.push(`Too few to compare (under ${MIN_VALUES} in a group): ${tooFew.join('; ')}.`);
-  return { a: a.label, b: b.label, distributions, proportions, summary };
+    summaryZh.push(`数据太少，无法比较（某组不足 ${MIN_VALUES} 个）：${tooFewZh.join('；')}。`);
+  }
+  return { a: a.label, b: b.label, distributions, proportions, summary, summaryZh };
 }
 
 const fmt = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toPrecision(3));

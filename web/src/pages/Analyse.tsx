@@ -15,6 +15,7 @@ interface Comparison {
     distributions: { measure: Key; cliffsDelta: number; magnitude: Key; p: number }[];
     proportions: { measure: Key; cohensH: number; magnitude: Key }[];
     summary: string[];
+    summaryZh: string[];
   }[];
 }
 
@@ -54,13 +55,11 @@ function ComparisonTable({ c }: { c: Comparison }) {
           ))}
         </tbody>
       </table>
-      {lang === 'en' && (
-        <ul>
-          {pair.summary.map((line) => (
-            <li key={line}>{line}</li>
-          ))}
-        </ul>
-      )}
+      <ul>
+        {(lang === 'zh' ? pair.summaryZh : pair.summary).map((line) => (
+          <li key={line}>{line}</li>
+        ))}
+      </ul>
     </div>
   );
 }
