@@ -152,7 +152,7 @@ async function scoreFrom(
   if (row.kind !== 'score')
     throw new ApiError(
       'UNSUPPORTED_MEDIA_TYPE',
-      `upload ${row.id.slice(0, 12)} is ${row.format} audio, not a score.`,
+      `upload ${row.id.slice(0, 12)} is ${row.kind === 'audio' ? `${row.format} audio` : `a ${row.format} project`}, not a score.`,
     );
   return readScore(new Uint8Array(await readFile(blobPath(server.dataDir, row.id))), row.name);
 }

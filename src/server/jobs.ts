@@ -342,24 +342,19 @@ export function uploadsOf(
   return [audio(p.upload as string)];
 }
 
+/** Each kind's runner; parameters arrive validated by the kind's schema (schemas.ts). */
+const RUNNERS: Record<JobKind, (params: never, ctx: JobContext) => Promise<JobResult>> = {
+  analyse,
+  compare,
+  melody,
+  transcribe,
+  loudness,
+  convert,
+  mix,
+  automix: automixJob,
+};
+
 /** Runs one job. */
-export async function runJob(kind: JobKind, params: unknown, ctx: JobContext): Promise<JobResult> {
-  switch (kind) {
-    case 'analyse':
-      return analyse(params as AnalyseParams, ctx);
-    case 'compare':
-      return compare(params as CompareParams, ctx);
-    case 'melody':
-      return melody(params as MelodyParams, ctx);
-    case 'transcribe':
-      return transcribe(params as TranscribeParams, ctx);
-    case 'loudness':
-      return loudness(params as LoudnessParams, ctx);
-    case 'convert':
-      return convert(params as ConvertParams, ctx);
-    case 'mix':
-      return mix(params as MixParams, ctx);
-    case 'automix':
-      return automixJob(params as AutomixParams, ctx);
-  }
+export function runJob(kind: JobKind, params: unknown, ctx: JobContext): Promise<JobResult> {
+  return RUNNERS[kind](params as never, ctx);
 }

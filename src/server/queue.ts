@@ -197,6 +197,7 @@ export class JobQueue extends EventEmitter<{ update: [JobRow] }> {
     });
     this.running.set(job.id, worker);
     let ended = false;
+    let savedAt = 0;
     const finish = (m: Exclude<WorkerMessage, { type: 'progress' }>) => {
       if (ended) return;
       ended = true;
@@ -217,11 +218,13 @@ export class JobQueue extends EventEmitter<{ update: [JobRow] }> {
     worker.on('message', (m: WorkerMessage) => {
       if (m.type === 'progress') {
         if (ended) return;
-        this.guard('recording progress', () => {
-          this.store.progress(job.id, m.fraction, m.stage);
-          const row = this.store.job(job.id);
-          if (row) this.emit('update', row);
-        });
+        // Watchers get every step; the database (a synchronous commit each) at most one a second.
+        const now = Date.now();
+        if (now - savedAt >= 1000) {
+          savedAt = now;
+          this.guard('recording progress', () => this.store.progress(job.id, m.fraction, m.stage));
+        }
+        this.emit('update', { ...job, progress: m.fraction, stage: m.stage });
       } else finish(m);
     });
     worker.on('error', (e) => {

@@ -34,17 +34,21 @@ export function Waveform(props: {
   return <canvas ref={ref} className="waveform" width={1000} height={90} data-testid="waveform" />;
 }
 
-/** Decodes audio bytes in the browser (Web Audio) to a mono sample array. */
-export async function decodeMono(
-  blob: Blob,
-): Promise<{ samples: Float32Array; sampleRate: number; channels: Float32Array[] }> {
-  const ctx = new OfflineAudioContext(1, 1, 44_100);
-  const buffer = await ctx.decodeAudioData(await blob.arrayBuffer());
-  const channels = Array.from({ length: buffer.numberOfChannels }, (_, c) =>
-    buffer.getChannelData(c),
-  );
+/** Decodes audio bytes in the browser (Web Audio, resampled to 44.1 kHz). */
+export async function decodeAudio(blob: Blob): Promise<AudioBuffer> {
+  return new OfflineAudioContext(1, 1, 44_100).decodeAudioData(await blob.arrayBuffer());
+}
+
+/** The channels of a decoded buffer. */
+export function channelsOf(buffer: AudioBuffer): Float32Array[] {
+  return Array.from({ length: buffer.numberOfChannels }, (_, c) => buffer.getChannelData(c));
+}
+
+/** The channels averaged into one (for the waveform). */
+export function mono(buffer: AudioBuffer): Float32Array {
+  const channels = channelsOf(buffer);
   const samples = new Float32Array(buffer.length);
   for (const c of channels)
     for (let i = 0; i < c.length; i++) samples[i]! += c[i]! / channels.length;
-  return { samples, sampleRate: buffer.sampleRate, channels };
+  return samples;
 }

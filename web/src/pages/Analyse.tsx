@@ -7,7 +7,7 @@ import { useEffect, useRef, useState } from 'react';
 import { getBlob, runJob, type Job } from '../api';
 import { ErrorBox, JobProgress, UploadPicker, useDefaultUpload } from '../components/common';
 import { PitchPlot, type AnalysisJson } from '../components/PitchPlot';
-import { decodeMono, Waveform } from '../components/Waveform';
+import { decodeAudio, mono, Waveform } from '../components/Waveform';
 import { pick, useT, type Key } from '../i18n';
 
 interface Comparison {
@@ -100,8 +100,8 @@ export function AnalysePage() {
     try {
       const blob = await getBlob(`/uploads/${upload}/content`);
       setAudioUrl(URL.createObjectURL(blob));
-      decodeMono(blob)
-        .then((d) => setSamples(d.samples))
+      decodeAudio(blob)
+        .then((b) => setSamples(mono(b)))
         .catch(() => setSamples(undefined));
       setComparison(undefined);
       if (!other) {

@@ -7,7 +7,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { getBlob, getJson, listUploads, runJob, type Job } from '../api';
 import { ErrorBox, JobProgress, UploadPicker, useDefaultUpload } from '../components/common';
-import { decodeMono } from '../components/Waveform';
+import { channelsOf, decodeAudio } from '../components/Waveform';
 import { at, momentarySeries } from '../components/meter';
 import { pick, useT } from '../i18n';
 
@@ -133,28 +133,23 @@ export function MixPage() {
       if (done.state !== 'done') return;
       // A: the stems summed as they are; B: the mix.
       const decoded = await Promise.all(
-        used.map(async (s) => decodeMono(await getBlob(`/uploads/${s.upload}/content`))),
+        used.map(async (s) => decodeAudio(await getBlob(`/uploads/${s.upload}/content`))),
       );
       const mixBlob = await getBlob(`/jobs/${done.id}/files/mix.wav`);
       setMixUrl(URL.createObjectURL(mixBlob));
-      const mix = await decodeMono(mixBlob);
-      const ctx = new AudioContext();
-      const sum = ctx.createBuffer(
-        2,
-        Math.max(...decoded.map((d) => d.samples.length)),
-        decoded[0]!.sampleRate,
-      );
+      const mixBuffer = await decodeAudio(mixBlob);
+      // Every decoded buffer is at 44.1 kHz, so the stems add sample by sample.
+      const sum = new AudioBuffer({
+        numberOfChannels: 2,
+        length: Math.max(...decoded.map((d) => d.length)),
+        sampleRate: mixBuffer.sampleRate,
+      });
       for (const d of decoded)
         for (let c = 0; c < 2; c++) {
-          const src = d.channels[Math.min(c, d.channels.length - 1)]!;
+          const src = d.getChannelData(Math.min(c, d.numberOfChannels - 1));
           const dst = sum.getChannelData(c);
           for (let i = 0; i < src.length; i++) dst[i]! += src[i]!;
         }
-      const mixBuffer = ctx.createBuffer(mix.channels.length, mix.samples.length, mix.sampleRate);
-      mix.channels.forEach((ch, c) => mixBuffer.copyToChannel(Float32Array.from(ch), c));
-      const channelsOf = (b: AudioBuffer) =>
-        Array.from({ length: b.numberOfChannels }, (_, c) => b.getChannelData(c));
-      await ctx.close();
       setTracks({
         a: { buffer: sum, loudness: momentarySeries(channelsOf(sum), sum.sampleRate) },
         b: {
