@@ -774,33 +774,41 @@ describe('server: jobs', () => {
     expectError(res, 413, 'PAYLOAD_TOO_LARGE');
   });
 
-  it('fails a job on a bad file with the reason, and deletes jobs and uploads', async () => {
-    // A WAV whose header promises more than it holds: accepted as an upload, refused by the job.
+  it('refuses a cut-off upload, fails a job on a damaged file with the reason, and deletes', async () => {
+    // A WAV whose header promises more than it holds: refused at the upload, nothing stored.
     const wav = encodeWav(tone(1, -20), { format: 'pcm16' });
-    const cut = wav.slice(0, 2000);
-    const up = await upload(server, 'cut.wav', cut);
-    const id = up.json<{ id: string }>().id;
-    if (up.statusCode === 201) {
-      const job = (
-        await server.app.inject({
-          method: 'POST',
-          url: '/api/v1/jobs/loudness',
-          payload: { upload: id },
-        })
-      ).json<JobRow>();
-      const ended = await waitForJob(server, job.id);
-      expect(ended.state).toBe('failed');
-      expect(ended.errorCode).toBe('TRUNCATED');
-      expect(ended.errorMessage).not.toContain(dataDir);
-      expect(
-        (await server.app.inject({ method: 'DELETE', url: `/api/v1/jobs/${job.id}` })).statusCode,
-      ).toBe(204);
-      expectError(await server.app.inject({ url: `/api/v1/jobs/${job.id}` }), 404, 'NOT_FOUND');
-      expect(
-        (await server.app.inject({ method: 'DELETE', url: `/api/v1/uploads/${id}` })).statusCode,
-      ).toBe(204);
-      expectError(await server.app.inject({ url: `/api/v1/uploads/${id}` }), 404, 'NOT_FOUND');
-    } else expectError(up, 422, 'TRUNCATED');
+    const before = (await server.app.inject({ url: '/api/v1/uploads' })).json<{
+      uploads: unknown[];
+    }>().uploads.length;
+    expectError(await upload(server, 'cut.wav', wav.slice(0, 2000)), 422, 'TRUNCATED');
+    expect(
+      (await server.app.inject({ url: '/api/v1/uploads' })).json<{ uploads: unknown[] }>().uploads,
+    ).toHaveLength(before);
+    // A float WAV with a NaN sample: its header is sound, so it is stored; the job says why it fails.
+    const audio = tone(1, -20);
+    audio.channels[0]![1000] = Number.NaN;
+    const id = (await upload(server, 'nan.wav', encodeWav(audio, { format: 'float32' }))).json<{
+      id: string;
+    }>().id;
+    const job = (
+      await server.app.inject({
+        method: 'POST',
+        url: '/api/v1/jobs/loudness',
+        payload: { upload: id },
+      })
+    ).json<JobRow>();
+    const ended = await waitForJob(server, job.id);
+    expect(ended.state).toBe('failed');
+    expect(ended.errorCode).toBe('CORRUPT_DATA');
+    expect(ended.errorMessage).not.toContain(dataDir);
+    expect(
+      (await server.app.inject({ method: 'DELETE', url: `/api/v1/jobs/${job.id}` })).statusCode,
+    ).toBe(204);
+    expectError(await server.app.inject({ url: `/api/v1/jobs/${job.id}` }), 404, 'NOT_FOUND');
+    expect(
+      (await server.app.inject({ method: 'DELETE', url: `/api/v1/uploads/${id}` })).statusCode,
+    ).toBe(204);
+    expectError(await server.app.inject({ url: `/api/v1/uploads/${id}` }), 404, 'NOT_FOUND');
   });
 });
 

@@ -77,6 +77,13 @@ async function identify(
         ? new ZhiyinError(e.code, e.message.replaceAll(path, 'the upload'))
         : e;
     });
+    // A file cut short (an upload that broke off) is refused now, not when a job reads it.
+    const cut = info.warnings.find((w) => /truncated/.test(w));
+    if (cut)
+      throw new ZhiyinError(
+        'TRUNCATED',
+        `${cut.replace(/ \(decoding needs [^)]*\)/, '')}: upload the whole file.`,
+      );
     const seconds = info.frames !== undefined ? info.frames / info.sampleRate : null;
     if (seconds !== null && seconds > limits.maxSeconds)
       throw new ApiError(

@@ -41,7 +41,7 @@ export function registerServe(program: Command): void {
     .option('--web <dir>', 'folder of the built studio (default dist/web)')
     .option(
       '--rate-limit <n>',
-      'requests per client per minute (uploads and new jobs: a tenth)',
+      'requests per client per minute (uploads, new jobs and adaptations: a tenth)',
       numberOption('--rate-limit', 10, 1e9, true),
       6000,
     )
